@@ -1,0 +1,119 @@
+/**
+ * The f32 compute kernels. Every function here is the public entry point: it runs the fast WebAssembly
+ * SIMD kernel when one is loaded and worthwhile, else the pure-TS reference kernel in ./ref (the
+ * specification). `setKernelBackend("ref")` forces the reference kernels (tests, benchmarks).
+ */
+import type { Shape } from "../tensor/index.js";
+import type { Conv2dParams, Nhwc, Pool2dParams } from "./params.js";
+import type { MatmulOptions } from "./ref/gemm.js";
+import type { BinaryOp, UnaryOp } from "./ref/elementwise.js";
+import { matmulRef } from "./ref/gemm.js";
+import { conv2dBackwardFilterRef, conv2dBackwardInputRef, conv2dRef } from "./ref/conv2d.js";
+import { depthwiseConv2dBackwardFilterRef, depthwiseConv2dBackwardInputRef, depthwiseConv2dRef } from "./ref/depthwise.js";
+import { avgPool2dBackwardRef, avgPool2dRef, maxPool2dBackwardRef, maxPool2dRef } from "./ref/pool.js";
+import { axpyRef, binaryRef, scaleRef, unaryRef } from "./ref/elementwise.js";
+import { reduceMaxRef, reduceMeanRef, reduceSumRef, sumToShapeRef, type Reduced } from "./ref/reduce.js";
+import { logSoftmaxRef, softmaxRef } from "./ref/softmax.js";
+
+export type { Conv2dParams, Nhwc, Pool2dParams } from "./params.js";
+export { conv2dOutputShape, pool2dOutputShape } from "./params.js";
+export type { MatmulOptions } from "./ref/gemm.js";
+export type { BinaryOp, UnaryOp } from "./ref/elementwise.js";
+export type { Reduced } from "./ref/reduce.js";
+export * from "./backend.js";
+
+export function matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number, opts: MatmulOptions = {}): Float32Array {
+  return matmulRef(a, b, m, k, n, opts);
+}
+
+export function conv2d(
+  x: Float32Array, xShape: Nhwc, w: Float32Array, wShape: readonly number[], bias: Float32Array | null, p: Conv2dParams,
+): { y: Float32Array; yShape: Nhwc } {
+  return conv2dRef(x, xShape, w, wShape, bias, p);
+}
+
+export function conv2dBackwardInput(
+  dy: Float32Array, dyShape: Nhwc, w: Float32Array, wShape: readonly number[], xShape: Nhwc, p: Conv2dParams,
+): Float32Array {
+  return conv2dBackwardInputRef(dy, dyShape, w, wShape, xShape, p);
+}
+
+export function conv2dBackwardFilter(
+  x: Float32Array, xShape: Nhwc, dy: Float32Array, dyShape: Nhwc, wShape: readonly number[], p: Conv2dParams,
+): Float32Array {
+  return conv2dBackwardFilterRef(x, xShape, dy, dyShape, wShape, p);
+}
+
+export function depthwiseConv2d(
+  x: Float32Array, xShape: Nhwc, w: Float32Array, wShape: readonly number[], bias: Float32Array | null, p: Conv2dParams,
+): { y: Float32Array; yShape: Nhwc } {
+  return depthwiseConv2dRef(x, xShape, w, wShape, bias, p);
+}
+
+export function depthwiseConv2dBackwardInput(
+  dy: Float32Array, dyShape: Nhwc, w: Float32Array, wShape: readonly number[], xShape: Nhwc, p: Conv2dParams,
+): Float32Array {
+  return depthwiseConv2dBackwardInputRef(dy, dyShape, w, wShape, xShape, p);
+}
+
+export function depthwiseConv2dBackwardFilter(
+  x: Float32Array, xShape: Nhwc, dy: Float32Array, dyShape: Nhwc, wShape: readonly number[], p: Conv2dParams,
+): Float32Array {
+  return depthwiseConv2dBackwardFilterRef(x, xShape, dy, dyShape, wShape, p);
+}
+
+export function maxPool2d(x: Float32Array, xShape: Nhwc, p: Pool2dParams): { y: Float32Array; yShape: Nhwc; argmax: Int32Array } {
+  return maxPool2dRef(x, xShape, p);
+}
+
+export function maxPool2dBackward(dy: Float32Array, argmax: Int32Array, xSize: number): Float32Array {
+  return maxPool2dBackwardRef(dy, argmax, xSize);
+}
+
+export function avgPool2d(x: Float32Array, xShape: Nhwc, p: Pool2dParams): { y: Float32Array; yShape: Nhwc } {
+  return avgPool2dRef(x, xShape, p);
+}
+
+export function avgPool2dBackward(dy: Float32Array, dyShape: Nhwc, xShape: Nhwc, p: Pool2dParams): Float32Array {
+  return avgPool2dBackwardRef(dy, dyShape, xShape, p);
+}
+
+export function binary(op: BinaryOp, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape): { y: Float32Array; yShape: number[] } {
+  return binaryRef(op, a, aShape, b, bShape);
+}
+
+export function unary(op: UnaryOp, x: Float32Array): Float32Array {
+  return unaryRef(op, x);
+}
+
+export function scale(x: Float32Array, alpha: number, beta = 0): Float32Array {
+  return scaleRef(x, alpha, beta);
+}
+
+export function axpy(alpha: number, x: Float32Array, y: Float32Array): void {
+  axpyRef(alpha, x, y);
+}
+
+export function reduceSum(x: Float32Array, shape: Shape, axes: number[], keepDims: boolean): Reduced {
+  return reduceSumRef(x, shape, axes, keepDims);
+}
+
+export function reduceMean(x: Float32Array, shape: Shape, axes: number[], keepDims: boolean): Reduced {
+  return reduceMeanRef(x, shape, axes, keepDims);
+}
+
+export function reduceMax(x: Float32Array, shape: Shape, axes: number[], keepDims: boolean): Reduced {
+  return reduceMaxRef(x, shape, axes, keepDims);
+}
+
+export function sumToShape(dy: Float32Array, dyShape: Shape, targetShape: Shape): Float32Array {
+  return sumToShapeRef(dy, dyShape, targetShape);
+}
+
+export function softmax(x: Float32Array, rows: number, cols: number): Float32Array {
+  return softmaxRef(x, rows, cols);
+}
+
+export function logSoftmax(x: Float32Array, rows: number, cols: number): Float32Array {
+  return logSoftmaxRef(x, rows, cols);
+}
