@@ -1,0 +1,4 @@
+export * from "./dataset.js";
+export * from "./idx.js";
+export * from "./fashionMnist.js";
+export * from "./loader.js";
