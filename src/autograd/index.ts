@@ -1,0 +1,25 @@
+/**
+ * dietml autograd: a tape over f32 tensors, micrograd style — every op builds its output and records its
+ * backward beside it, declaring exactly which arrays it saves (so `savedMemory(loss)` reports the bytes held
+ * for backward, per op). Typical use:
+ *
+ *   const w = Variable.from(values, [10, 784], true);
+ *   const loss = softmaxCrossEntropy(linear(x, w, b), labels);
+ *   backward(loss);            // w.grad now holds dLoss/dw (accumulating across calls)
+ *   noGrad(() => model(x));    // evaluation: no nodes, nothing saved
+ */
+export { Variable, type Node, type Saved, type SavedArray, type Grads } from "./variable.js";
+export { noGrad, isGradEnabled } from "./grad-mode.js";
+export { needsGrad, recordOp } from "./record.js";
+export { backward, topologicalOrder } from "./backward.js";
+export { savedMemory, savedBytes, type SavedMemory } from "./saved-memory.js";
+export { matmul, linear } from "./ops/matmul.js";
+export { conv2d, depthwiseConv2d, convParams, type Conv2dParams } from "./ops/conv.js";
+export { add, sub, mul, div, scale } from "./ops/elementwise.js";
+export { relu, relu6, sigmoid, tanh, hardSwish } from "./ops/activation.js";
+export { maxPool2d, avgPool2d, globalAvgPool, poolParams, type Pool2dParams } from "./ops/pool.js";
+export { batchNorm, groupNorm, type BatchNormOptions } from "./ops/norm.js";
+export { softmaxCrossEntropy } from "./ops/loss.js";
+export { reshape, flatten, slice, pad, concat } from "./ops/shape.js";
+export { sum, mean } from "./ops/reduce.js";
+export { dropout } from "./ops/dropout.js";

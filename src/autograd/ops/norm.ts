@@ -1,0 +1,209 @@
+/**
+ * Normalisation over the channel-last layout: batchNorm (per channel over all other axes; train mode uses
+ * batch statistics and updates the running ones in place, eval mode uses the running ones) and groupNorm
+ * (per sample and channel group). Both save their input x plus per-channel (per-group) mean and 1/std when
+ * x or gamma needs a gradient, and gamma when x needs one; beta's gradient is a sum of dy and saves nothing.
+ * Statistics are accumulated in float64.
+ */
+import { ShapeError } from "../../errors/index.js";
+import { formatShape } from "../../tensor/index.js";
+import { needsGrad, recordOp } from "../record.js";
+import type { Variable } from "../variable.js";
+
+export interface BatchNormOptions {
+  /** Running statistics, updated in place in training mode and used in eval mode. */
+  runningMean: Float32Array;
+  runningVar: Float32Array;
+  training: boolean;
+  /** Weight of the new batch statistic in the running average (PyTorch's convention), default 0.1. */
+  momentum?: number;
+  eps?: number;
+}
+
+function checkAffine(op: string, x: Variable, gamma: Variable, beta: Variable, c: number): void {
+  for (const [name, v] of [["gamma", gamma], ["beta", beta]] as const) {
+    if (v.shape.length !== 1 || v.shape[0] !== c) {
+      throw new ShapeError(`${op}: ${name} ${formatShape(v.shape)} does not match input ${formatShape(x.shape)} with ${c} channels`, `pass ${name} of shape [${c}]`);
+    }
+  }
+}
+
+export function batchNorm(x: Variable, gamma: Variable, beta: Variable, opts: BatchNormOptions): Variable {
+  const c = x.shape[x.shape.length - 1]!;
+  checkAffine("batchNorm", x, gamma, beta, c);
+  if (opts.runningMean.length !== c || opts.runningVar.length !== c) {
+    throw new ShapeError(`batchNorm: running statistics have ${opts.runningMean.length} channels, input ${formatShape(x.shape)} has ${c}`, "use a BatchNorm sized for this input");
+  }
+  const eps = opts.eps ?? 1e-5;
+  const momentum = opts.momentum ?? 0.1;
+  const xv = x.values;
+  const rows = xv.length / c;
+  const mean = new Float32Array(c);
+  const invStd = new Float32Array(c);
+  if (opts.training) {
+    if (rows < 2) {
+      throw new ShapeError(`batchNorm: training needs more than one value per channel, got input ${formatShape(x.shape)}`, "use a batch larger than 1 or call eval()");
+    }
+    const variance = channelStats(xv, rows, c, mean);
+    for (let ch = 0; ch < c; ch++) {
+      invStd[ch] = 1 / Math.sqrt(variance[ch]! + eps);
+      opts.runningMean[ch] = (1 - momentum) * opts.runningMean[ch]! + momentum * mean[ch]!;
+      const unbiased = (variance[ch]! * rows) / (rows - 1);
+      opts.runningVar[ch] = (1 - momentum) * opts.runningVar[ch]! + momentum * unbiased;
+    }
+  } else {
+    mean.set(opts.runningMean);
+    for (let ch = 0; ch < c; ch++) invStd[ch] = 1 / Math.sqrt(opts.runningVar[ch]! + eps);
+  }
+  const g = gamma.values;
+  const bt = beta.values;
+  const scale = new Float32Array(c);
+  const shift = new Float32Array(c);
+  for (let ch = 0; ch < c; ch++) {
+    scale[ch] = g[ch]! * invStd[ch]!;
+    shift[ch] = bt[ch]! - mean[ch]! * scale[ch]!;
+  }
+  const y = new Float32Array(xv.length);
+  for (let o = 0; o < xv.length; o += c) {
+    for (let ch = 0; ch < c; ch++) y[o + ch] = xv[o + ch]! * scale[ch]! + shift[ch]!;
+  }
+  const needX = needsGrad(x);
+  const needGamma = needsGrad(gamma);
+  const needBeta = needsGrad(beta);
+  const keepStats = needX || needGamma;
+  const saved = { x: keepStats ? xv : null, mean: keepStats ? mean : null, invStd: keepStats ? invStd : null, gamma: needX ? g : null };
+  const training = opts.training;
+  return recordOp("batchNorm", [x, gamma, beta], y, x.shape, saved, (dy, s) => {
+    const dBeta = new Float64Array(c);
+    const dGamma = new Float64Array(c);
+    for (let o = 0; o < dy.length; o += c) {
+      for (let ch = 0; ch < c; ch++) {
+        const d = dy[o + ch]!;
+        dBeta[ch] += d;
+        if (s.x !== null) dGamma[ch] += d * (s.x[o + ch]! - s.mean![ch]!) * s.invStd![ch]!;
+      }
+    }
+    let dx: Float32Array | null = null;
+    if (needX) {
+      const sx = s.x!;
+      const sm = s.mean!;
+      const si = s.invStd!;
+      const sg = s.gamma!;
+      dx = new Float32Array(dy.length);
+      const k1 = new Float32Array(c); // coefficient of dy
+      const k2 = new Float32Array(c); // coefficient of xhat
+      const k0 = new Float32Array(c); // constant
+      for (let ch = 0; ch < c; ch++) {
+        k1[ch] = sg[ch]! * si[ch]!;
+        // batch statistics depend on x in training mode; running statistics are constants in eval mode
+        k2[ch] = training ? (-k1[ch]! * dGamma[ch]!) / rows : 0;
+        k0[ch] = training ? (-k1[ch]! * dBeta[ch]!) / rows : 0;
+      }
+      for (let o = 0; o < dy.length; o += c) {
+        for (let ch = 0; ch < c; ch++) {
+          const xhat = (sx[o + ch]! - sm[ch]!) * si[ch]!;
+          dx[o + ch] = k1[ch]! * dy[o + ch]! + k2[ch]! * xhat + k0[ch]!;
+        }
+      }
+    }
+    return [dx, needGamma ? Float32Array.from(dGamma) : null, needBeta ? Float32Array.from(dBeta) : null];
+  });
+}
+
+/** Per-channel mean (written into `mean`) and biased variance of a [rows, c] matrix, two-pass for accuracy. */
+function channelStats(x: Float32Array, rows: number, c: number, mean: Float32Array): Float64Array {
+  const sum = new Float64Array(c);
+  for (let o = 0; o < x.length; o += c) {
+    for (let ch = 0; ch < c; ch++) sum[ch] += x[o + ch]!;
+  }
+  for (let ch = 0; ch < c; ch++) mean[ch] = sum[ch]! / rows;
+  const sq = new Float64Array(c);
+  for (let o = 0; o < x.length; o += c) {
+    for (let ch = 0; ch < c; ch++) {
+      const d = x[o + ch]! - mean[ch]!;
+      sq[ch] += d * d;
+    }
+  }
+  for (let ch = 0; ch < c; ch++) sq[ch] = sq[ch]! / rows;
+  return sq;
+}
+
+/** Group normalisation: x is [N, ..., C]; each sample's channels split into `groups` contiguous groups. */
+export function groupNorm(x: Variable, gamma: Variable, beta: Variable, groups: number, eps = 1e-5): Variable {
+  const rank = x.shape.length;
+  const c = x.shape[rank - 1]!;
+  if (rank < 2 || !Number.isInteger(groups) || groups < 1 || c % groups !== 0) {
+    throw new ShapeError(`groupNorm: ${groups} groups do not divide the ${c} channels of input ${formatShape(x.shape)}`, "choose a group count that divides the channel count");
+  }
+  checkAffine("groupNorm", x, gamma, beta, c);
+  const n = x.shape[0]!;
+  const xv = x.values;
+  const spatial = xv.length / (n * c);
+  const cg = c / groups;
+  const count = spatial * cg;
+  const mean = new Float32Array(n * groups);
+  const invStd = new Float32Array(n * groups);
+  const forEachInGroup = (b: number, grp: number, visit: (i: number, ch: number) => void): void => {
+    for (let s = 0; s < spatial; s++) {
+      const o = (b * spatial + s) * c + grp * cg;
+      for (let j = 0; j < cg; j++) visit(o + j, grp * cg + j);
+    }
+  };
+  for (let b = 0; b < n; b++) {
+    for (let grp = 0; grp < groups; grp++) {
+      let sum = 0;
+      forEachInGroup(b, grp, (i) => (sum += xv[i]!));
+      const m = sum / count;
+      let sq = 0;
+      forEachInGroup(b, grp, (i) => (sq += (xv[i]! - m) * (xv[i]! - m)));
+      mean[b * groups + grp] = m;
+      invStd[b * groups + grp] = 1 / Math.sqrt(sq / count + eps);
+    }
+  }
+  const g = gamma.values;
+  const bt = beta.values;
+  const y = new Float32Array(xv.length);
+  for (let b = 0; b < n; b++) {
+    for (let grp = 0; grp < groups; grp++) {
+      const m = mean[b * groups + grp]!;
+      const is = invStd[b * groups + grp]!;
+      forEachInGroup(b, grp, (i, ch) => (y[i] = (xv[i]! - m) * is * g[ch]! + bt[ch]!));
+    }
+  }
+  const needX = needsGrad(x);
+  const needGamma = needsGrad(gamma);
+  const needBeta = needsGrad(beta);
+  const keepStats = needX || needGamma;
+  const saved = { x: keepStats ? xv : null, mean: keepStats ? mean : null, invStd: keepStats ? invStd : null, gamma: needX ? g : null };
+  return recordOp("groupNorm", [x, gamma, beta], y, x.shape, saved, (dy, s) => {
+    const dGamma = new Float64Array(c);
+    const dBeta = new Float64Array(c);
+    const dx = needX ? new Float32Array(dy.length) : null;
+    for (let b = 0; b < n; b++) {
+      for (let grp = 0; grp < groups; grp++) {
+        const m = s.mean?.[b * groups + grp] ?? 0;
+        const is = s.invStd?.[b * groups + grp] ?? 0;
+        let sumG = 0; // sum of dy * gamma over the group
+        let sumGX = 0; // sum of dy * gamma * xhat
+        forEachInGroup(b, grp, (i, ch) => {
+          const d = dy[i]!;
+          dBeta[ch] += d;
+          if (s.x === null) return;
+          const xhat = (s.x[i]! - m) * is;
+          dGamma[ch] += d * xhat;
+          if (dx !== null) {
+            const gd = d * s.gamma![ch]!;
+            sumG += gd;
+            sumGX += gd * xhat;
+          }
+        });
+        if (dx === null) continue;
+        forEachInGroup(b, grp, (i, ch) => {
+          const xhat = (s.x![i]! - m) * is;
+          dx[i] = (is / count) * (count * dy[i]! * s.gamma![ch]! - sumG - xhat * sumGX);
+        });
+      }
+    }
+    return [dx, needGamma ? Float32Array.from(dGamma) : null, needBeta ? Float32Array.from(dBeta) : null];
+  });
+}
