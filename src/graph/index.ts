@@ -4,3 +4,4 @@ export * from "./dtype.js";
 export * from "./constants.js";
 export * from "./topology.js";
 export * from "./access.js";
+export * from "./tflite/index.js";

@@ -1,0 +1,1 @@
+export { readTflite } from "./read.js";
