@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import * as ag from "../../src/autograd/index.js";
+import { Rng } from "../../src/tensor/index.js";
+import { gradcheck, randn, randnAvoiding } from "./gradcheck.js";
+
+describe("gradcheck: normalisation", () => {
+  const rng = new Rng(3);
+
+  it("batchNorm in training mode (batch statistics) for x, gamma and beta", () => {
+    const c = 3;
+    gradcheck(([x, g, b]) => ag.batchNorm(x!, g!, b!, { runningMean: new Float32Array(c), runningVar: new Float32Array(c).fill(1), training: true }), [
+      randn(rng, [2, 3, 3, c], 2), randn(rng, [c]), randn(rng, [c]),
+    ], { eps: 1e-3, rtol: 3e-2 });
+  });
+
+  it("batchNorm in eval mode (running statistics)", () => {
+    const c = 4;
+    const rm = Float32Array.of(0.1, -0.2, 0.3, 0);
+    const rv = Float32Array.of(1.5, 0.5, 2, 1);
+    gradcheck(([x, g, b]) => ag.batchNorm(x!, g!, b!, { runningMean: rm, runningVar: rv, training: false }), [
+      randn(rng, [2, 2, 2, c]), randn(rng, [c]), randn(rng, [c]),
+    ]);
+  });
+
+  it("batchNorm updates running statistics with momentum and the unbiased variance", () => {
+    const x = ag.Variable.from([1, 10, 3, 20, 5, 30, 7, 40], [4, 2]);
+    const rm = new Float32Array(2);
+    const rv = Float32Array.of(1, 1);
+    const one = ag.Variable.from([1, 1], [2]);
+    const zero = ag.Variable.from([0, 0], [2]);
+    const y = ag.batchNorm(x, one, zero, { runningMean: rm, runningVar: rv, training: true, momentum: 0.1 });
+    // channel 0: mean 4, biased var 5, unbiased 20/3
+    expect(rm[0]).toBeCloseTo(0.4, 6);
+    expect(rv[0]).toBeCloseTo(0.9 + 0.1 * (20 / 3), 5);
+    expect(y.values[0]).toBeCloseTo(-3 / Math.sqrt(5 + 1e-5), 5);
+  });
+
+  it("groupNorm for x, gamma and beta", () => {
+    gradcheck(([x, g, b]) => ag.groupNorm(x!, g!, b!, 2), [randn(rng, [2, 3, 2, 4], 2), randn(rng, [4]), randn(rng, [4])], { eps: 1e-3, rtol: 3e-2 });
+  });
+});
+
+describe("gradcheck: activations (inputs kept away from kinks)", () => {
+  const rng = new Rng(4);
+  it("relu", () => gradcheck(([x]) => ag.relu(x!), [randnAvoiding(rng, [3, 7], 2, [0], 0.05)]));
+  it("relu6", () => gradcheck(([x]) => ag.relu6(x!), [randnAvoiding(rng, [3, 7], 4, [0, 6], 0.05)]));
+  it("sigmoid", () => gradcheck(([x]) => ag.sigmoid(x!), [randn(rng, [3, 7], 2)]));
+  it("tanh", () => gradcheck(([x]) => ag.tanh(x!), [randn(rng, [3, 7])]));
+  it("hardSwish", () => gradcheck(([x]) => ag.hardSwish(x!), [randnAvoiding(rng, [3, 7], 3, [-3, 3], 0.05)]));
+});
