@@ -1,1 +1,2 @@
 export { readTflite } from "./read.js";
+export { writeTflite } from "./write.js";
