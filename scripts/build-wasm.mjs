@@ -11,7 +11,11 @@ const outDir = join(root, "build/wasm");
 mkdirSync(outDir, { recursive: true });
 const asc = join(root, "node_modules/assemblyscript/bin/asc.js");
 
-for (const file of readdirSync(srcDir).filter((f) => f.endsWith(".entry.ts")).sort()) {
+// Every module shares one memory, so each gets its own 64 KiB slot for static data below the 1 MiB that
+// the runtime (src/kernels/wasm/memory.ts, RESERVED_BYTES) never hands out: keep static data under 64 KiB.
+const entries = readdirSync(srcDir).filter((f) => f.endsWith(".entry.ts")).sort();
+if (entries.length > 15) throw new Error("more than 15 wasm modules: raise RESERVED_BYTES in src/kernels/wasm/memory.ts");
+for (const [index, file] of entries.entries()) {
   const name = file.replace(/\.entry\.ts$/, "");
   const args = [
     asc,
@@ -21,7 +25,7 @@ for (const file of readdirSync(srcDir).filter((f) => f.endsWith(".entry.ts")).so
     "--enable", "simd", "--enable", "threads",
     "--runtime", "stub",
     "--importMemory", "--sharedMemory", "--initialMemory", "256", "--maximumMemory", "65536",
-    "--memoryBase", "65536",
+    "--memoryBase", String(65536 * (index + 1)),
   ];
   execFileSync(process.execPath, args, { stdio: "inherit" });
   console.log(`built build/wasm/${name}.wasm`);

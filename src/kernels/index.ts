@@ -14,6 +14,8 @@ import { avgPool2dBackwardRef, avgPool2dRef, maxPool2dBackwardRef, maxPool2dRef 
 import { axpyRef, binaryRef, scaleRef, unaryRef } from "./ref/elementwise.js";
 import { reduceMaxRef, reduceMeanRef, reduceSumRef, sumToShapeRef, type Reduced } from "./ref/reduce.js";
 import { logSoftmaxRef, softmaxRef } from "./ref/softmax.js";
+import { getKernelBackend } from "./backend.js";
+import { gemmModule, matmulWasm } from "./wasm/gemm.js";
 
 export type { Conv2dParams, Nhwc, Pool2dParams } from "./params.js";
 export { conv2dOutputShape, pool2dOutputShape } from "./params.js";
@@ -21,8 +23,19 @@ export type { MatmulOptions } from "./ref/gemm.js";
 export type { BinaryOp, UnaryOp } from "./ref/elementwise.js";
 export type { Reduced } from "./ref/reduce.js";
 export * from "./backend.js";
+export { poolThreads, setPoolThreads } from "./wasm/pool.js";
+
+/** Below this many multiply-adds copying operands into WASM memory costs more than the JS loop. */
+const WASM_MIN_MACS = 4096;
+
+function useWasm(macs: number, available: () => boolean): boolean {
+  return getKernelBackend() === "wasm" && macs >= WASM_MIN_MACS && available();
+}
+
+const gemmAvailable = (): boolean => gemmModule() !== null;
 
 export function matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number, opts: MatmulOptions = {}): Float32Array {
+  if (useWasm(m * n * k, gemmAvailable)) return matmulWasm(a, b, m, k, n, opts);
   return matmulRef(a, b, m, k, n, opts);
 }
 

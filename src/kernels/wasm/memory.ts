@@ -1,0 +1,50 @@
+/**
+ * The one shared WebAssembly.Memory every kernel module (and every pool worker) runs on, plus a bump
+ * allocator for operands. Layout: [0, RESERVED_BYTES) holds the modules' static data (scripts/build-wasm.mjs
+ * gives each module its own 64 KiB slot there); operands are bump-allocated above it for the duration of one
+ * kernel call (`resetScratch()` at the start of each call) and the memory only grows (high-water mark).
+ */
+const PAGE = 65536;
+export const RESERVED_BYTES = 16 * PAGE;
+const ALIGN = 64;
+
+export const sharedMemory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+
+let top = RESERVED_BYTES;
+
+/** Frees every scratch allocation (kernel calls are synchronous and never nested). */
+export function resetScratch(): void {
+  top = RESERVED_BYTES;
+}
+
+/** Reserves `bytes` (64-byte aligned) in the shared memory, growing it when needed; returns the address. */
+export function allocScratch(bytes: number): number {
+  const ptr = top;
+  top = ptr + Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
+  const have = sharedMemory.buffer.byteLength;
+  if (top > have) sharedMemory.grow(Math.ceil((top - have) / PAGE));
+  return ptr;
+}
+
+/** A Float32Array view of `length` floats at `ptr` (views are made fresh: growth replaces the buffer). */
+export function f32View(ptr: number, length: number): Float32Array {
+  return new Float32Array(sharedMemory.buffer, ptr, length);
+}
+
+export function i32View(ptr: number, length: number): Int32Array {
+  return new Int32Array(sharedMemory.buffer, ptr, length);
+}
+
+/** Copies a JS array into fresh scratch memory, returning its address. */
+export function copyIn(data: Float32Array): number {
+  const ptr = allocScratch(data.length * 4);
+  f32View(ptr, data.length).set(data);
+  return ptr;
+}
+
+/** Allocates and fills an i32 argument record for a kernel task. */
+export function argsRecord(values: readonly number[]): number {
+  const ptr = allocScratch(values.length * 4);
+  i32View(ptr, values.length).set(values);
+  return ptr;
+}
