@@ -5,3 +5,5 @@ export * from "./constants.js";
 export * from "./topology.js";
 export * from "./access.js";
 export * from "./tflite/index.js";
+export * from "./summary.js";
+export * from "./summary-table.js";
