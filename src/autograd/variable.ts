@@ -27,7 +27,8 @@ export interface Node<S extends Saved = Saved> {
 export class Variable {
   readonly data: Tensor<"f32">;
   grad: Tensor<"f32"> | null = null;
-  readonly requiresGrad: boolean;
+  /** Mutable on leaves so layers can be frozen or unfrozen (TinyTL trains only some of them). */
+  requiresGrad: boolean;
   readonly node: Node | null;
 
   constructor(data: Tensor<"f32">, requiresGrad = false, node: Node | null = null) {
