@@ -1,0 +1,41 @@
+/** MAX_POOL_2D int8 (TFLite reference_integer_ops::MaxPool): max over the window's in-image cells, then the clamp. */
+import { activationRangeInt8 } from "./activation-range.js";
+import type { PoolInt8Params } from "./average-pool.js";
+import { preparePoolGeometry, requireSameQuant, type PoolSpec } from "./pool-spec.js";
+import type { TensorQuant } from "./quant-types.js";
+
+export function prepareMaxPoolInt8(s: PoolSpec, input: TensorQuant | undefined, output: TensorQuant | undefined): PoolInt8Params {
+  const where = "MAX_POOL_2D";
+  const g = preparePoolGeometry(where, s);
+  const q = requireSameQuant(where, input, output);
+  const range = activationRangeInt8(s.activation, q.scale, q.zeroPoint);
+  return { ...g, actMin: range.min, actMax: range.max };
+}
+
+export function evalMaxPoolInt8(p: PoolInt8Params, input: Int8Array, output: Int8Array): void {
+  const { batches, inH, inW, inC, outH, outW, filterH, filterW, strideH, strideW, padTop, padLeft, actMin, actMax } = p;
+  let o = 0;
+  for (let b = 0; b < batches; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const inY0 = oy * strideH - padTop;
+      const fyStart = Math.max(0, -inY0);
+      const fyEnd = Math.min(filterH, inH - inY0);
+      for (let ox = 0; ox < outW; ox++) {
+        const inX0 = ox * strideW - padLeft;
+        const fxStart = Math.max(0, -inX0);
+        const fxEnd = Math.min(filterW, inW - inX0);
+        for (let c = 0; c < inC; c++) {
+          let max = -128;
+          for (let fy = fyStart; fy < fyEnd; fy++) {
+            const rowBase = ((b * inH + inY0 + fy) * inW + inX0) * inC + c;
+            for (let fx = fxStart; fx < fxEnd; fx++) {
+              const v = input[rowBase + fx * inC]!;
+              if (v > max) max = v;
+            }
+          }
+          output[o++] = max < actMin ? actMin : max > actMax ? actMax : max;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * MEAN over a set of axes. int8 follows TFLite's reduce kernel: with identical input/output quantization
+ * the raw sum is divided (truncating) by the count; otherwise the zero-point-shifted sum is requantized
+ * with the count folded into the multiplier (QuantizedMeanOrSum).
+ */
+import { ShapeError } from "../../errors/index.js";
+import { perTensor, type TensorQuant } from "./quant-types.js";
+import { multiplyByQuantizedMultiplier, quantizeMultiplier } from "./quantize-math.js";
+import { checkOutputShape, elementCountOf } from "./shape-checks.js";
+
+export interface MeanParams {
+  /** Output flat index of every input element. */
+  outputIndex: Int32Array;
+  outputSize: number;
+  count: number;
+}
+
+export interface MeanInt8Params extends MeanParams {
+  sameQuant: boolean;
+  inputZeroPoint: number;
+  outputZeroPoint: number;
+  multiplier: number;
+  shift: number;
+}
+
+export function prepareMean(inputShape: readonly number[], axes: readonly number[], keepDims: boolean, outputShape: readonly number[]): MeanParams {
+  const where = "MEAN";
+  const rank = inputShape.length;
+  const reduced = new Array<boolean>(rank).fill(false);
+  for (const a of axes) {
+    const axis = a < 0 ? a + rank : a;
+    if (!Number.isInteger(axis) || axis < 0 || axis >= rank) {
+      throw new ShapeError(`${where}: axis ${a} is outside rank ${rank}`, "fix the axis tensor");
+    }
+    reduced[axis] = true;
+  }
+  const computed: number[] = [];
+  for (let d = 0; d < rank; d++) {
+    if (!reduced[d]) computed.push(inputShape[d]!);
+    else if (keepDims) computed.push(1);
+  }
+  // Converters sometimes write a rank-preserving shape even without keep_dims; accept either spelling.
+  const keptShape = inputShape.map((d, i) => (reduced[i] ? 1 : d));
+  const matches = (s: readonly number[]) => s.length === outputShape.length && s.every((d, i) => d === outputShape[i]);
+  if (!matches(computed) && !matches(keptShape)) checkOutputShape(where, outputShape, computed);
+  const size = elementCountOf(inputShape);
+  const outputIndex = new Int32Array(size);
+  const idx = new Array<number>(rank).fill(0);
+  for (let i = 0; i < size; i++) {
+    let o = 0;
+    for (let d = 0; d < rank; d++) if (!reduced[d]) o = o * inputShape[d]! + idx[d]!;
+    outputIndex[i] = o;
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]!++;
+      if (idx[d]! < inputShape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  const outputSize = elementCountOf(computed);
+  return { outputIndex, outputSize, count: outputSize === 0 ? 0 : size / outputSize };
+}
+
+export function prepareMeanInt8(
+  inputShape: readonly number[], axes: readonly number[], keepDims: boolean, outputShape: readonly number[],
+  input: TensorQuant | undefined, output: TensorQuant | undefined,
+): MeanInt8Params {
+  const base = prepareMean(inputShape, axes, keepDims, outputShape);
+  const i = perTensor("MEAN", "input", input);
+  const o = perTensor("MEAN", "output", output);
+  const sameQuant = i.scale === o.scale && i.zeroPoint === o.zeroPoint;
+  let { multiplier, shift } = quantizeMultiplier(i.scale / o.scale);
+  if (!sameQuant && base.count > 0) {
+    // Fold 1/count into the multiplier: shift it up by floor(log2(count)) bits first to keep precision.
+    let extra = 31 - Math.clz32(base.count);
+    extra = Math.min(extra, 32, 31 + shift);
+    multiplier = Math.trunc((multiplier * 2 ** extra) / base.count);
+    shift -= extra;
+  }
+  return { ...base, sameQuant, inputZeroPoint: i.zeroPoint, outputZeroPoint: o.zeroPoint, multiplier, shift };
+}
+
+export function evalMeanInt8(p: MeanInt8Params, input: Int8Array, output: Int8Array): void {
+  const sums = new Float64Array(p.outputSize);
+  for (let i = 0; i < input.length; i++) sums[p.outputIndex[i]!] += input[i]!;
+  for (let o = 0; o < p.outputSize; o++) {
+    let v: number;
+    if (p.sameQuant) {
+      v = Math.trunc(sums[o]! / p.count);
+    } else {
+      v = multiplyByQuantizedMultiplier((sums[o]! - p.inputZeroPoint * p.count) | 0, p.multiplier, p.shift) + p.outputZeroPoint;
+    }
+    output[o] = v < -128 ? -128 : v > 127 ? 127 : v;
+  }
+}
+
+export function evalMeanFloat(p: MeanParams, input: Float32Array, output: Float32Array): void {
+  const sums = new Float64Array(p.outputSize);
+  for (let i = 0; i < input.length; i++) sums[p.outputIndex[i]!] += input[i]!;
+  for (let o = 0; o < p.outputSize; o++) output[o] = sums[o]! / p.count;
+}

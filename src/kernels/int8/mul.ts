@@ -1,0 +1,48 @@
+/** MUL int8 (TFLite reference_integer_ops::Mul): product of the zero-point-shifted inputs, requantized once. */
+import { activationRangeInt8 } from "./activation-range.js";
+import type { BinaryQuantSpec, BinarySpec } from "./add.js";
+import { planBroadcast, type BroadcastPlan } from "./broadcast.js";
+import { perTensor } from "./quant-types.js";
+import { multiplyByQuantizedMultiplier, quantizeMultiplier } from "./quantize-math.js";
+
+export interface MulInt8Params {
+  broadcast: BroadcastPlan;
+  inputOffsetA: number;
+  inputOffsetB: number;
+  outputMultiplier: number;
+  outputShift: number;
+  outputOffset: number;
+  actMin: number;
+  actMax: number;
+}
+
+export function prepareMulInt8(s: BinarySpec, q: BinaryQuantSpec): MulInt8Params {
+  const where = "MUL";
+  const broadcast = planBroadcast(where, s.inputShapeA, s.inputShapeB, s.outputShape);
+  const a = perTensor(where, "first input", q.a);
+  const b = perTensor(where, "second input", q.b);
+  const out = perTensor(where, "output", q.output);
+  const m = quantizeMultiplier((a.scale * b.scale) / out.scale);
+  const range = activationRangeInt8(s.activation, out.scale, out.zeroPoint);
+  return {
+    broadcast,
+    inputOffsetA: -a.zeroPoint,
+    inputOffsetB: -b.zeroPoint,
+    outputMultiplier: m.multiplier,
+    outputShift: m.shift,
+    outputOffset: out.zeroPoint,
+    actMin: range.min,
+    actMax: range.max,
+  };
+}
+
+export function evalMulInt8(p: MulInt8Params, a: Int8Array, b: Int8Array, output: Int8Array): void {
+  const { size, indexA, indexB } = p.broadcast;
+  for (let i = 0; i < size; i++) {
+    const va = a[indexA === null ? i : indexA[i]!]! + p.inputOffsetA;
+    const vb = b[indexB === null ? i : indexB[i]!]! + p.inputOffsetB;
+    let v = multiplyByQuantizedMultiplier(va * vb, p.outputMultiplier, p.outputShift) + p.outputOffset;
+    v = v < p.actMin ? p.actMin : v > p.actMax ? p.actMax : v;
+    output[i] = v;
+  }
+}
