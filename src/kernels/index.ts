@@ -16,6 +16,7 @@ import { reduceMaxRef, reduceMeanRef, reduceSumRef, sumToShapeRef, type Reduced 
 import { logSoftmaxRef, softmaxRef } from "./ref/softmax.js";
 import { getKernelBackend } from "./backend.js";
 import { gemmModule, matmulWasm } from "./wasm/gemm.js";
+import { conv2dBackwardFilterWasm, conv2dBackwardInputWasm, conv2dWasm, convModule } from "./wasm/conv.js";
 
 export type { Conv2dParams, Nhwc, Pool2dParams } from "./params.js";
 export { conv2dOutputShape, pool2dOutputShape } from "./params.js";
@@ -33,6 +34,12 @@ function useWasm(macs: number, available: () => boolean): boolean {
 }
 
 const gemmAvailable = (): boolean => gemmModule() !== null;
+const convAvailable = (): boolean => gemmModule() !== null && convModule() !== null;
+
+/** Multiply-adds of a conv (used to decide whether WASM pays for the copies). */
+function convMacs(yShape: Nhwc | readonly number[], wShape: readonly number[]): number {
+  return yShape[0]! * yShape[1]! * yShape[2]! * wShape[0]! * wShape[1]! * wShape[2]! * wShape[3]!;
+}
 
 export function matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number, opts: MatmulOptions = {}): Float32Array {
   if (useWasm(m * n * k, gemmAvailable)) return matmulWasm(a, b, m, k, n, opts);
@@ -42,18 +49,22 @@ export function matmul(a: Float32Array, b: Float32Array, m: number, k: number, n
 export function conv2d(
   x: Float32Array, xShape: Nhwc, w: Float32Array, wShape: readonly number[], bias: Float32Array | null, p: Conv2dParams,
 ): { y: Float32Array; yShape: Nhwc } {
+  const outPositions = [xShape[0], xShape[1], xShape[2]];
+  if (useWasm(convMacs(outPositions, wShape), convAvailable)) return conv2dWasm(x, xShape, w, wShape, bias, p);
   return conv2dRef(x, xShape, w, wShape, bias, p);
 }
 
 export function conv2dBackwardInput(
   dy: Float32Array, dyShape: Nhwc, w: Float32Array, wShape: readonly number[], xShape: Nhwc, p: Conv2dParams,
 ): Float32Array {
+  if (useWasm(convMacs(dyShape, wShape), convAvailable)) return conv2dBackwardInputWasm(dy, dyShape, w, wShape, xShape, p);
   return conv2dBackwardInputRef(dy, dyShape, w, wShape, xShape, p);
 }
 
 export function conv2dBackwardFilter(
   x: Float32Array, xShape: Nhwc, dy: Float32Array, dyShape: Nhwc, wShape: readonly number[], p: Conv2dParams,
 ): Float32Array {
+  if (useWasm(convMacs(dyShape, wShape), convAvailable)) return conv2dBackwardFilterWasm(x, xShape, dy, dyShape, wShape, p);
   return conv2dBackwardFilterRef(x, xShape, dy, dyShape, wShape, p);
 }
 

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { conv2dBackwardFilterRef, conv2dBackwardInputRef, conv2dRef } from "../../src/kernels/ref/conv2d.js";
+import { conv2dBackwardFilterWasm, conv2dBackwardInputWasm, conv2dWasm } from "../../src/kernels/wasm/conv.js";
+import { setPoolThreads } from "../../src/kernels/wasm/pool.js";
+import type { Conv2dParams, Nhwc } from "../../src/kernels/index.js";
+import { Rng, sizeOf } from "../../src/tensor/index.js";
+import { convParams, expectClose, randomArray } from "./helpers.js";
+
+interface Case { name: string; xShape: Nhwc; k: [number, number]; cout: number; p: Conv2dParams; bias: boolean }
+
+const cases: Case[] = [
+  { name: "LeNet conv1 1->6 5x5", xShape: [8, 28, 28, 1], k: [5, 5], cout: 6, p: convParams(), bias: true },
+  { name: "LeNet conv2 6->16 5x5", xShape: [8, 12, 12, 6], k: [5, 5], cout: 16, p: convParams(), bias: true },
+  { name: "odd 3->7 3x3 SAME stride 2", xShape: [3, 9, 7, 3], k: [3, 3], cout: 7, p: convParams({ strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 0, padRight: 1 }), bias: true },
+  { name: "dilated 5->17 3x2, asymmetric stride", xShape: [2, 11, 10, 5], k: [3, 2], cout: 17, p: convParams({ strideH: 1, strideW: 3, dilationH: 2, dilationW: 3, padTop: 2, padBottom: 1, padLeft: 1, padRight: 2 }), bias: false },
+  { name: "grouped 6->9 groups 3", xShape: [2, 7, 7, 6], k: [3, 3], cout: 9, p: convParams({ groups: 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1 }), bias: true },
+  { name: "pointwise 33->17", xShape: [2, 5, 7, 33], k: [1, 1], cout: 17, p: convParams(), bias: true },
+  { name: "pointwise grouped 8->4 groups 2", xShape: [1, 3, 3, 8], k: [1, 1], cout: 4, p: convParams({ groups: 2 }), bias: false },
+  { name: "1x1 stride 2", xShape: [1, 7, 7, 4], k: [1, 1], cout: 3, p: convParams({ strideH: 2, strideW: 2 }), bias: false },
+  { name: "single pixel", xShape: [1, 1, 1, 1], k: [1, 1], cout: 1, p: convParams(), bias: true },
+];
+
+function run(c: Case, rng: Rng) {
+  const wShape = [c.cout, c.k[0], c.k[1], c.xShape[3] / c.p.groups];
+  const x = randomArray(rng, sizeOf(c.xShape));
+  const w = randomArray(rng, sizeOf(wShape));
+  const bias = c.bias ? randomArray(rng, c.cout) : null;
+  const ref = conv2dRef(x, c.xShape, w, wShape, bias, c.p);
+  const dy = randomArray(rng, ref.y.length);
+  return { wShape, x, w, bias, ref, dy };
+}
+
+describe("wasm conv2d equals the reference conv2d", () => {
+  for (const threads of [1, 2]) {
+    for (const c of cases) {
+      it(`${c.name}, ${threads} thread(s)`, () => {
+        setPoolThreads(threads);
+        const { wShape, x, w, bias, ref, dy } = run(c, new Rng(c.name.length * 31 + threads));
+        const got = conv2dWasm(x, c.xShape, w, wShape, bias, c.p);
+        expect(got.yShape).toEqual(ref.yShape);
+        expectClose(got.y, ref.y, 1e-5 * Math.sqrt(wShape[1]! * wShape[2]! * wShape[3]!));
+        expectClose(
+          conv2dBackwardInputWasm(dy, ref.yShape, w, wShape, c.xShape, c.p),
+          conv2dBackwardInputRef(dy, ref.yShape, w, wShape, c.xShape, c.p), 1e-4,
+        );
+        expectClose(
+          conv2dBackwardFilterWasm(x, c.xShape, dy, ref.yShape, wShape, c.p),
+          conv2dBackwardFilterRef(x, c.xShape, dy, ref.yShape, wShape, c.p), 1e-4 * Math.sqrt(ref.y.length / c.cout),
+        );
+      });
+    }
+  }
+
+  it("gives identical bytes with 1 and 2 threads", () => {
+    const c = cases[1]!;
+    const results = [1, 2].map((threads) => {
+      setPoolThreads(threads);
+      const { wShape, x, w, bias, ref, dy } = run({ ...c, xShape: [32, 12, 12, 6] }, new Rng(99));
+      const y = conv2dWasm(x, [32, 12, 12, 6], w, wShape, bias, c.p).y;
+      const dx = conv2dBackwardInputWasm(dy, ref.yShape, w, wShape, [32, 12, 12, 6], c.p);
+      const dw = conv2dBackwardFilterWasm(x, [32, 12, 12, 6], dy, ref.yShape, wShape, c.p);
+      return [y, dx, dw].map((a) => Buffer.from(a.buffer));
+    });
+    for (let i = 0; i < 3; i++) expect(results[1]![i]!.equals(results[0]![i]!)).toBe(true);
+  });
+});
