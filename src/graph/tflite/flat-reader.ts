@@ -39,9 +39,11 @@ export class FlatReader {
 
   /** Throws unless [offset, offset + length) lies inside the buffer. */
   check(offset: number, length: number, what: string): void {
-    if (!(offset >= 0 && length >= 0 && offset + length <= this.size)) {
-      this.fail(offset, `${what} needs ${length} bytes but the file has ${this.size}`);
+    if (offset >= 0 && length >= 0 && offset + length <= this.size) return;
+    if (offset < 0 || offset >= this.size) {
+      this.fail(offset, `${what}: points outside the ${this.size}-byte file`);
     }
+    this.fail(offset, `${what}: needs ${length} bytes but the file ends ${this.size - offset} bytes later`);
   }
 
   /** The table an unsigned offset stored at `at` points to. */

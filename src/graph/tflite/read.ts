@@ -28,9 +28,10 @@ export function readTflite(bytes: Uint8Array, fileName = "model.tflite"): Graph 
   }
   const ident = String.fromCharCode(...bytes.subarray(4, 8));
   if (ident !== FILE_IDENTIFIER) {
+    const hex = Array.from(bytes.subarray(4, 8), (x) => x.toString(16).padStart(2, "0")).join(" ");
     throw new FileFormatError(
       fileName,
-      `not a TFLite model: file identifier at byte offset 4 is ${JSON.stringify(ident)}, expected "${FILE_IDENTIFIER}"`,
+      `not a TFLite model: bytes 4..7 are ${hex}, expected the identifier "${FILE_IDENTIFIER}"`,
       "give a .tflite file written by the TFLite converter (or dietml)",
     );
   }
