@@ -11,6 +11,7 @@ import { Command, CommanderError } from "commander";
 import { DietmlError } from "../errors/index.js";
 import { processIo, type CliIo } from "./io.js";
 import { registerTrain } from "./commands/train.js";
+import { registerInspect } from "./commands/inspect.js";
 
 /** Exit code for a user mistake (bad argument, bad file, missing dataset). */
 export const EXIT_USER_ERROR = 2;
@@ -24,6 +25,7 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerTrain(program, io);
+  registerInspect(program, io);
   return program;
 }
 
