@@ -1,0 +1,95 @@
+/** What a kernel's prepare sees: its op, its tensors, and decoders for constants, all with errors that name the op. */
+import { FileFormatError, UnsupportedError } from "../errors/index.js";
+import {
+  constantAsFloat32,
+  constantAsIndices,
+  constantAsInt32,
+  constantAsInt8,
+  inputOf,
+  optionsOf,
+  outputOf,
+  requireInput,
+  type Graph,
+  type GraphOp,
+  type GraphTensor,
+  type OpOptions,
+} from "../graph/index.js";
+import type { TensorQuant } from "../kernels/int8/quant-types.js";
+
+export class PrepareContext {
+  constructor(
+    readonly graph: Graph,
+    readonly op: GraphOp,
+    readonly source: string,
+  ) {}
+
+  /** "op 3 (CONV_2D)" — the prefix of every message about this op. */
+  get where(): string {
+    return `op ${this.op.index} (${this.op.kind})`;
+  }
+
+  input(i: number): GraphTensor {
+    return requireInput(this.graph, this.op, i, this.source);
+  }
+
+  optionalInput(i: number): GraphTensor | undefined {
+    return inputOf(this.graph, this.op, i);
+  }
+
+  output(i = 0): GraphTensor {
+    return outputOf(this.graph, this.op, i, this.source);
+  }
+
+  options<T extends OpOptions["type"]>(type: T): Extract<OpOptions, { type: T }> {
+    return optionsOf(this.op, type, this.source);
+  }
+
+  /** Options of the given table, or undefined when the op carries none (older files omit some). */
+  optionsOrNone<T extends OpOptions["type"]>(type: T): Extract<OpOptions, { type: T }> | undefined {
+    return this.op.options.type === "None" ? undefined : this.options(type);
+  }
+
+  quant(t: GraphTensor): TensorQuant | undefined {
+    return t.quant;
+  }
+
+  /** Throws unless the tensor has the wanted element type. */
+  expectDType(t: GraphTensor, role: string, ...want: string[]): void {
+    if (!want.includes(t.dtype)) {
+      throw new UnsupportedError(
+        `${this.where}: ${role} tensor ${t.index} "${t.name}" is ${t.dtype}, expected ${want.join(" or ")}`,
+        "the engine runs int8 models (int8 activations, int8 weights, int32 bias) and float32 models",
+      );
+    }
+  }
+
+  expectInputCount(min: number, max = min): void {
+    const n = this.op.inputs.length;
+    if (n < min || n > max) {
+      throw new FileFormatError(this.source, `${this.where} has ${n} inputs, expected ${min === max ? min : `${min} to ${max}`}`, "the model is malformed; re-export it");
+    }
+  }
+
+  constantInt8(t: GraphTensor): Int8Array {
+    return constantAsInt8(t);
+  }
+
+  constantInt32(t: GraphTensor): Int32Array {
+    return constantAsInt32(t);
+  }
+
+  constantFloat32(t: GraphTensor): Float32Array {
+    return constantAsFloat32(t);
+  }
+
+  constantIndices(t: GraphTensor): number[] {
+    return constantAsIndices(t);
+  }
+
+  /** An op parameter that must be a constant tensor (weights, paddings, axes). */
+  requireConstant(t: GraphTensor, role: string): void {
+    if (!t.data) {
+      throw new UnsupportedError(`${this.where}: the ${role} tensor ${t.index} "${t.name}" is not a constant`, "the engine needs this input baked into the model");
+    }
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The executor: `prepareModel(graph)` validates the graph, picks a kernel for every op, computes each
+ * kernel's constants once and binds its arrays; `invoke` then only runs the eval loops in order.
+ */
+import { ArgumentError, DietmlError, FileFormatError, ShapeError, UnsupportedError } from "../errors/index.js";
+import { constantAsFloat32, constantAsInt32, constantAsInt8, denseByteSize, hasFixedSize, validateGraph, type Graph, type GraphTensor } from "../graph/index.js";
+import { PrepareContext } from "./context.js";
+import "./ops/index.js";
+import { findKernel, supportedOps, type OpIo, type OpKernel } from "./registry.js";
+import { createSimpleStorage, MAX_ACTIVATION_BYTES, type ActivationArray, type StorageFactory, type TensorStorage } from "./storage.js";
+
+export interface PrepareOptions {
+  /** Where activations live; defaults to one buffer per tensor. */
+  storage?: StorageFactory;
+  /** File name used in error messages. */
+  source?: string;
+}
+
+interface Step {
+  opIndex: number;
+  kind: string;
+  kernel: OpKernel;
+  params: unknown;
+  io: OpIo;
+}
+
+/** An activation captured after the op that wrote it (for layer-by-layer comparison). */
+export interface CapturedTensor {
+  opIndex: number;
+  opKind: string;
+  tensor: GraphTensor;
+  data: ActivationArray;
+}
+
+export interface InvokeResult {
+  outputs: ActivationArray[];
+  /** Present when invoked with `capture: true`: every op output, in execution order. */
+  intermediates?: CapturedTensor[];
+}
+
+export class CompiledModel {
+  constructor(
+    readonly graph: Graph,
+    private readonly steps: Step[],
+    private readonly storage: TensorStorage,
+    readonly inputTensors: GraphTensor[],
+    readonly outputTensors: GraphTensor[],
+  ) {}
+
+  /** Activation bytes held by the storage. */
+  get activationBytes(): number {
+    return this.storage.bytes;
+  }
+
+  /** Runs the model; outputs are fresh copies the caller may keep. */
+  invoke(inputs: readonly ArrayLike<number>[], options: { capture?: boolean } = {}): InvokeResult {
+    this.writeInputs(inputs);
+    const intermediates: CapturedTensor[] | undefined = options.capture ? [] : undefined;
+    for (const step of this.steps) {
+      step.kernel.eval(step.params, step.io);
+      if (intermediates) {
+        const op = this.graph.ops[step.opIndex]!;
+        op.outputs.forEach((t, i) => {
+          intermediates.push({ opIndex: step.opIndex, opKind: step.kind, tensor: this.graph.tensors[t]!, data: step.io.outputs[i]!.slice() });
+        });
+      }
+    }
+    const outputs = this.outputTensors.map((t) => this.arrayOf(t).slice());
+    return intermediates ? { outputs, intermediates } : { outputs };
+  }
+
+  private arrayOf(t: GraphTensor): ActivationArray {
+    if (t.data) return decodeConstant(t) ?? this.storage.viewOf(t);
+    return this.storage.viewOf(t);
+  }
+
+  private writeInputs(inputs: readonly ArrayLike<number>[]): void {
+    if (inputs.length !== this.inputTensors.length) {
+      throw new ArgumentError(`the model takes ${this.inputTensors.length} input(s), got ${inputs.length}`, "pass one array per model input");
+    }
+    this.inputTensors.forEach((t, i) => {
+      const src = inputs[i]!;
+      const dst = this.storage.viewOf(t);
+      if (src.length !== dst.length) {
+        throw new ShapeError(
+          `input ${i} ("${t.name}", [${t.shape.join(", ")}] ${t.dtype}) needs ${dst.length} values, got ${src.length}`,
+          "pass raw values in the input tensor's shape and type",
+        );
+      }
+      dst.set(src);
+    });
+  }
+}
+
+function decodeConstant(t: GraphTensor): ActivationArray | null {
+  switch (t.dtype) {
+    case "i8":
+      return constantAsInt8(t);
+    case "i32":
+      return constantAsInt32(t);
+    case "f32":
+      return constantAsFloat32(t);
+    default:
+      return null;
+  }
+}
+
+/** The dtype that selects an op's kernel: its first present input's type. */
+function kernelDType(graph: Graph, opIndex: number): string {
+  const op = graph.ops[opIndex]!;
+  const first = op.inputs.find((t) => t >= 0);
+  return first === undefined ? "none" : graph.tensors[first]!.dtype;
+}
+
+function checkActivationBudget(graph: Graph, source: string): void {
+  let bytes = 0;
+  for (const t of graph.tensors) {
+    if (t.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new FileFormatError(source, `tensor ${t.index} "${t.name}" has shape [${t.shape.join(", ")}]; dimensions must be non-negative integers`, "the model is malformed; re-export it");
+    }
+    if (t.data || !hasFixedSize(t.dtype)) continue;
+    bytes += denseByteSize(t.dtype, t.shape);
+    if (bytes > MAX_ACTIVATION_BYTES) {
+      throw new UnsupportedError(
+        `the model's activations need more than ${MAX_ACTIVATION_BYTES} bytes (tensor ${t.index} "${t.name}" is [${t.shape.join(", ")}])`,
+        "this engine targets microcontroller-sized models; check the model's shapes",
+      );
+    }
+  }
+}
+
+/** Validates the graph and compiles it; throws typed errors (never crashes) on a bad or unsupported graph. */
+export function prepareModel(graph: Graph, options: PrepareOptions = {}): CompiledModel {
+  const source = options.source ?? "graph";
+  validateGraph(graph, source);
+  checkActivationBudget(graph, source);
+  const storage = (options.storage ?? createSimpleStorage)(graph);
+  const constants = new Map<number, ActivationArray | null>();
+  const bind = (t: GraphTensor): ActivationArray | null => {
+    if (!t.data) return storage.viewOf(t);
+    if (!constants.has(t.index)) constants.set(t.index, decodeConstant(t));
+    return constants.get(t.index)!;
+  };
+  const steps: Step[] = [];
+  for (const op of graph.ops) {
+    const dtype = kernelDType(graph, op.index);
+    const kernel = findKernel(op.kind, dtype);
+    if (!kernel) {
+      const name = op.kind === "CUSTOM" ? `CUSTOM (${op.customCode ?? "unnamed"})` : op.kind;
+      throw new UnsupportedError(
+        `op ${op.index} (${name}) with ${dtype} input is not supported`,
+        `supported ops: ${supportedOps()}`,
+      );
+    }
+    const ctx = new PrepareContext(graph, op, source);
+    let params: unknown;
+    try {
+      params = kernel.prepare(ctx);
+    } catch (e) {
+      throw namedError(e, `op ${op.index} (${op.kind})`);
+    }
+    const io: OpIo = {
+      inputs: op.inputs.map((t) => (t < 0 ? null : bind(graph.tensors[t]!))),
+      outputs: op.outputs.map((t) => storage.viewOf(graph.tensors[t]!)),
+    };
+    steps.push({ opIndex: op.index, kind: op.kind, kernel, params, io });
+  }
+  const inputTensors = graph.inputs.map((t) => graph.tensors[t]!);
+  const outputTensors = graph.outputs.map((t) => graph.tensors[t]!);
+  for (const t of inputTensors) storage.viewOf(t);
+  return new CompiledModel(graph, steps, storage, inputTensors, outputTensors);
+}
+
+/** Makes sure an error from a kernel's prepare names the op; non-dietml errors become typed ones. */
+function namedError(e: unknown, where: string): DietmlError {
+  if (e instanceof DietmlError) {
+    if (!e.message.startsWith("op ")) e.message = `${where}: ${e.message}`;
+    return e;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new UnsupportedError(`${where}: cannot prepare this op: ${message}`, "the op's parameters are outside what the engine supports; check the model");
+}

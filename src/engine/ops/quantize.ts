@@ -1,0 +1,32 @@
+/** QUANTIZE (float32 -> int8, int8 -> int8) and DEQUANTIZE (int8 -> float32). */
+import { evalDequantize, prepareDequantize } from "../../kernels/int8/dequantize.js";
+import { evalQuantizeFromFloat, evalRequantize, prepareQuantizeFromFloat, prepareRequantize } from "../../kernels/int8/quantize.js";
+import { checkSameSize } from "../../kernels/int8/shape-checks.js";
+import { registerKernel } from "../registry.js";
+
+registerKernel("QUANTIZE", "f32", {
+  prepare: (ctx) => {
+    ctx.expectInputCount(1);
+    ctx.expectDType(ctx.output(), "output", "i8");
+    return prepareQuantizeFromFloat(checkSameSize("QUANTIZE", ctx.input(0).shape, ctx.output().shape), ctx.output().quant);
+  },
+  eval: (p, io) => evalQuantizeFromFloat(p, io.inputs[0] as Float32Array, io.outputs[0] as Int8Array),
+});
+
+registerKernel("QUANTIZE", "i8", {
+  prepare: (ctx) => {
+    ctx.expectInputCount(1);
+    ctx.expectDType(ctx.output(), "output", "i8");
+    return prepareRequantize(checkSameSize("QUANTIZE", ctx.input(0).shape, ctx.output().shape), ctx.input(0).quant, ctx.output().quant);
+  },
+  eval: (p, io) => evalRequantize(p, io.inputs[0] as Int8Array, io.outputs[0] as Int8Array),
+});
+
+registerKernel("DEQUANTIZE", "i8", {
+  prepare: (ctx) => {
+    ctx.expectInputCount(1);
+    ctx.expectDType(ctx.output(), "output", "f32");
+    return prepareDequantize(checkSameSize("DEQUANTIZE", ctx.input(0).shape, ctx.output().shape), ctx.input(0).quant);
+  },
+  eval: (p, io) => evalDequantize(p, io.inputs[0] as Int8Array, io.outputs[0] as Float32Array),
+});

@@ -1,0 +1,60 @@
+/**
+ * Where activations live while a model runs. The engine asks the storage for one typed view per
+ * non-constant tensor once, at prepare time; a memory planner slots in by handing out views into a
+ * shared arena (tensors whose lifetimes do not overlap may share bytes).
+ */
+import { UnsupportedError } from "../errors/index.js";
+import type { Graph, GraphTensor } from "../graph/index.js";
+import { elementCount } from "../graph/index.js";
+
+export type ActivationArray = Float32Array | Int8Array | Int32Array;
+
+export interface TensorStorage {
+  /** The view for a tensor; the same tensor always gets the same view. */
+  viewOf(tensor: GraphTensor): ActivationArray;
+  /** Bytes this storage holds for activations (what a memory report counts). */
+  readonly bytes: number;
+}
+
+export type StorageFactory = (graph: Graph) => TensorStorage;
+
+/** Above this many activation bytes we refuse to allocate: no microcontroller model is near it. */
+export const MAX_ACTIVATION_BYTES = 1 << 30;
+
+/** Element types the executor can hold as activations. */
+export function activationArrayFor(tensor: GraphTensor, size: number): ActivationArray {
+  switch (tensor.dtype) {
+    case "f32":
+      return new Float32Array(size);
+    case "i8":
+      return new Int8Array(size);
+    case "i32":
+      return new Int32Array(size);
+    default:
+      throw new UnsupportedError(
+        `tensor ${tensor.index} "${tensor.name}" has type ${tensor.dtype}, which the engine cannot hold as an activation`,
+        "the engine runs f32, i8 and i32 activations; convert the model to int8 or float32",
+      );
+  }
+}
+
+/** One separate buffer per tensor: simple and always correct, the baseline a planner improves on. */
+export function createSimpleStorage(graph: Graph): TensorStorage {
+  const views = new Map<number, ActivationArray>();
+  let bytes = 0;
+  return {
+    viewOf(tensor: GraphTensor): ActivationArray {
+      let v = views.get(tensor.index);
+      if (!v) {
+        const size = elementCount(tensor.shape);
+        v = activationArrayFor(tensor, size);
+        views.set(tensor.index, v);
+        bytes += v.byteLength;
+      }
+      return v;
+    },
+    get bytes() {
+      return bytes;
+    },
+  };
+}
