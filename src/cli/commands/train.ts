@@ -1,8 +1,9 @@
 /** `dietml train`: train a zoo model on a dataset, checkpointing each epoch, and evaluate it. */
 import type { Command } from "commander";
-import { UnsupportedError } from "../../errors/index.js";
-import type { CliIo } from "../io.js";
+import { runTraining, type TrainRunReport } from "../../train/index.js";
+import { printResult, type CliIo } from "../io.js";
 import { parseChoice, parseNonNegativeInt, parseNonNegativeNumber, parsePositiveInt, parsePositiveNumber } from "../options.js";
+import { createTrainProgress } from "../trainProgress.js";
 
 export const TRAIN_MODELS = ["lenet5", "lenet300", "dscnn"] as const;
 export const TRAIN_DATASETS = ["fashion-mnist", "fashion-mnist-subset"] as const;
@@ -53,6 +54,31 @@ A run killed part-way resumes from the last epoch's checkpoint when started agai
     });
 }
 
-async function runTrain(opts: TrainCliOptions, _io: CliIo): Promise<void> {
-  throw new UnsupportedError(`training ${opts.model} is not wired up yet`, "wait for the training loop to land");
+async function runTrain(opts: TrainCliOptions, io: CliIo): Promise<void> {
+  const progress = createTrainProgress(io);
+  let report: TrainRunReport;
+  try {
+    report = runTraining({
+      model: opts.model,
+      data: opts.data,
+      seed: opts.seed,
+      epochs: opts.epochs,
+      batchSize: opts.batchSize,
+      lr: opts.lr,
+      optimizer: opts.optimizer,
+      weightDecay: opts.weightDecay,
+      out: opts.out,
+      resume: opts.resume,
+      onStart: (plan) => progress.onStart(plan),
+      onStep: (p) => progress.onStep(p),
+      onEpoch: (e) => progress.onEpoch(e),
+    });
+  } finally {
+    progress.stop();
+  }
+  if (report.resumedFromEpoch > 0) io.stderr(`(resumed from the checkpoint after epoch ${report.resumedFromEpoch})\n`);
+  printResult(io, opts.json, report, [
+    `${report.model} on ${report.data}: test accuracy ${(100 * report.testAccuracy).toFixed(2)}%, test loss ${report.testLoss.toFixed(4)}`,
+    `weights written to ${opts.out}`,
+  ]);
 }
