@@ -21,7 +21,8 @@ interface Step {
   kind: string;
   kernel: OpKernel;
   params: unknown;
-  io: OpIo;
+  /** Bound on first invoke, so a model that is only inspected never allocates activations. */
+  io: OpIo | null;
 }
 
 /** An activation captured after the op that wrote it (for layer-by-layer comparison). */
@@ -39,48 +40,70 @@ export interface InvokeResult {
 }
 
 export class CompiledModel {
+  private storage: TensorStorage | null = null;
+  private readonly constants = new Map<number, ActivationArray | null>();
+
   constructor(
     readonly graph: Graph,
     private readonly steps: Step[],
-    private readonly storage: TensorStorage,
+    private readonly storageFactory: StorageFactory,
     readonly inputTensors: GraphTensor[],
     readonly outputTensors: GraphTensor[],
   ) {}
 
-  /** Activation bytes held by the storage. */
+  /** Activation bytes held by the storage (0 until the first invoke allocates it). */
   get activationBytes(): number {
-    return this.storage.bytes;
+    return this.storage?.bytes ?? 0;
+  }
+
+  /** Allocates activations and binds every op's arrays (done once, by the first invoke). */
+  private bind(): TensorStorage {
+    if (this.storage) return this.storage;
+    const storage = this.storageFactory(this.graph);
+    const tensors = this.graph.tensors;
+    for (const step of this.steps) {
+      const op = this.graph.ops[step.opIndex]!;
+      step.io = {
+        inputs: op.inputs.map((t) => (t < 0 ? null : this.arrayOf(storage, tensors[t]!))),
+        outputs: op.outputs.map((t) => storage.viewOf(tensors[t]!)),
+      };
+    }
+    this.storage = storage;
+    return storage;
+  }
+
+  private arrayOf(storage: TensorStorage, t: GraphTensor): ActivationArray | null {
+    if (!t.data) return storage.viewOf(t);
+    if (!this.constants.has(t.index)) this.constants.set(t.index, decodeConstant(t));
+    return this.constants.get(t.index)!;
   }
 
   /** Runs the model; outputs are fresh copies the caller may keep. */
   invoke(inputs: readonly ArrayLike<number>[], options: { capture?: boolean } = {}): InvokeResult {
-    this.writeInputs(inputs);
+    const storage = this.bind();
+    this.writeInputs(storage, inputs);
     const intermediates: CapturedTensor[] | undefined = options.capture ? [] : undefined;
     for (const step of this.steps) {
-      step.kernel.eval(step.params, step.io);
+      const io = step.io!;
+      step.kernel.eval(step.params, io);
       if (intermediates) {
         const op = this.graph.ops[step.opIndex]!;
         op.outputs.forEach((t, i) => {
-          intermediates.push({ opIndex: step.opIndex, opKind: step.kind, tensor: this.graph.tensors[t]!, data: step.io.outputs[i]!.slice() });
+          intermediates.push({ opIndex: step.opIndex, opKind: step.kind, tensor: this.graph.tensors[t]!, data: io.outputs[i]!.slice() });
         });
       }
     }
-    const outputs = this.outputTensors.map((t) => this.arrayOf(t).slice());
+    const outputs = this.outputTensors.map((t) => (this.arrayOf(storage, t) ?? new Float32Array(0)).slice());
     return intermediates ? { outputs, intermediates } : { outputs };
   }
 
-  private arrayOf(t: GraphTensor): ActivationArray {
-    if (t.data) return decodeConstant(t) ?? this.storage.viewOf(t);
-    return this.storage.viewOf(t);
-  }
-
-  private writeInputs(inputs: readonly ArrayLike<number>[]): void {
+  private writeInputs(storage: TensorStorage, inputs: readonly ArrayLike<number>[]): void {
     if (inputs.length !== this.inputTensors.length) {
       throw new ArgumentError(`the model takes ${this.inputTensors.length} input(s), got ${inputs.length}`, "pass one array per model input");
     }
     this.inputTensors.forEach((t, i) => {
       const src = inputs[i]!;
-      const dst = this.storage.viewOf(t);
+      const dst = storage.viewOf(t);
       if (src.length !== dst.length) {
         throw new ShapeError(
           `input ${i} ("${t.name}", [${t.shape.join(", ")}] ${t.dtype}) needs ${dst.length} values, got ${src.length}`,
@@ -134,13 +157,6 @@ export function prepareModel(graph: Graph, options: PrepareOptions = {}): Compil
   const source = options.source ?? "graph";
   validateGraph(graph, source);
   checkActivationBudget(graph, source);
-  const storage = (options.storage ?? createSimpleStorage)(graph);
-  const constants = new Map<number, ActivationArray | null>();
-  const bind = (t: GraphTensor): ActivationArray | null => {
-    if (!t.data) return storage.viewOf(t);
-    if (!constants.has(t.index)) constants.set(t.index, decodeConstant(t));
-    return constants.get(t.index)!;
-  };
   const steps: Step[] = [];
   for (const op of graph.ops) {
     const dtype = kernelDType(graph, op.index);
@@ -159,16 +175,17 @@ export function prepareModel(graph: Graph, options: PrepareOptions = {}): Compil
     } catch (e) {
       throw namedError(e, `op ${op.index} (${op.kind})`);
     }
-    const io: OpIo = {
-      inputs: op.inputs.map((t) => (t < 0 ? null : bind(graph.tensors[t]!))),
-      outputs: op.outputs.map((t) => storage.viewOf(graph.tensors[t]!)),
-    };
-    steps.push({ opIndex: op.index, kind: op.kind, kernel, params, io });
+    steps.push({ opIndex: op.index, kind: op.kind, kernel, params, io: null });
+  }
+  const activationTypes = ["f32", "i8", "i32"];
+  for (const t of graph.inputs.map((i) => graph.tensors[i]!)) {
+    if (!activationTypes.includes(t.dtype)) {
+      throw new UnsupportedError(`graph input tensor ${t.index} "${t.name}" has type ${t.dtype}`, "the engine takes f32, i8 and i32 inputs");
+    }
   }
   const inputTensors = graph.inputs.map((t) => graph.tensors[t]!);
   const outputTensors = graph.outputs.map((t) => graph.tensors[t]!);
-  for (const t of inputTensors) storage.viewOf(t);
-  return new CompiledModel(graph, steps, storage, inputTensors, outputTensors);
+  return new CompiledModel(graph, steps, options.storage ?? createSimpleStorage, inputTensors, outputTensors);
 }
 
 /** Makes sure an error from a kernel's prepare names the op; non-dietml errors become typed ones. */

@@ -19,7 +19,7 @@ export interface TensorStorage {
 export type StorageFactory = (graph: Graph) => TensorStorage;
 
 /** Above this many activation bytes we refuse to allocate: no microcontroller model is near it. */
-export const MAX_ACTIVATION_BYTES = 1 << 30;
+export const MAX_ACTIVATION_BYTES = 256 * 1024 * 1024;
 
 /** Element types the executor can hold as activations. */
 export function activationArrayFor(tensor: GraphTensor, size: number): ActivationArray {

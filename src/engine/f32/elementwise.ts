@@ -1,5 +1,5 @@
 /** Float32 element-wise TFLite ops: ADD and MUL with broadcasting and fused clamp, and the unary activations. */
-import type { BroadcastPlan } from "../../kernels/int8/broadcast.js";
+import { forEachBroadcast, type BroadcastPlan } from "../../kernels/int8/broadcast.js";
 
 export interface BinaryF32Params {
   broadcast: BroadcastPlan;
@@ -8,19 +8,17 @@ export interface BinaryF32Params {
 }
 
 export function evalAddF32(p: BinaryF32Params, a: Float32Array, b: Float32Array, output: Float32Array): void {
-  const { size, indexA, indexB } = p.broadcast;
-  for (let i = 0; i < size; i++) {
-    const v = a[indexA === null ? i : indexA[i]!]! + b[indexB === null ? i : indexB[i]!]!;
-    output[i] = v < p.actMin ? p.actMin : v > p.actMax ? p.actMax : v;
-  }
+  forEachBroadcast(p.broadcast, (o, ia, ib) => {
+    const v = a[ia]! + b[ib]!;
+    output[o] = v < p.actMin ? p.actMin : v > p.actMax ? p.actMax : v;
+  });
 }
 
 export function evalMulF32(p: BinaryF32Params, a: Float32Array, b: Float32Array, output: Float32Array): void {
-  const { size, indexA, indexB } = p.broadcast;
-  for (let i = 0; i < size; i++) {
-    const v = a[indexA === null ? i : indexA[i]!]! * b[indexB === null ? i : indexB[i]!]!;
-    output[i] = v < p.actMin ? p.actMin : v > p.actMax ? p.actMax : v;
-  }
+  forEachBroadcast(p.broadcast, (o, ia, ib) => {
+    const v = a[ia]! * b[ib]!;
+    output[o] = v < p.actMin ? p.actMin : v > p.actMax ? p.actMax : v;
+  });
 }
 
 export type UnaryF32 = "RELU" | "RELU6" | "LOGISTIC" | "HARD_SWISH";

@@ -3,7 +3,7 @@
  * of headroom, summed, and requantized to the output.
  */
 import { activationRangeInt8 } from "./activation-range.js";
-import { planBroadcast, type BroadcastPlan } from "./broadcast.js";
+import { forEachBroadcast, planBroadcast, type BroadcastPlan } from "./broadcast.js";
 import { perTensor, type TensorQuant } from "./quant-types.js";
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from "./quantize-math.js";
 
@@ -67,15 +67,11 @@ export function prepareAddInt8(s: BinarySpec, q: BinaryQuantSpec): AddInt8Params
 }
 
 export function evalAddInt8(p: AddInt8Params, a: Int8Array, b: Int8Array, output: Int8Array): void {
-  const { size, indexA, indexB } = p.broadcast;
   const scale = 1 << p.leftShift;
-  for (let i = 0; i < size; i++) {
-    const va = a[indexA === null ? i : indexA[i]!]! + p.inputOffsetA;
-    const vb = b[indexB === null ? i : indexB[i]!]! + p.inputOffsetB;
-    const sa = multiplyByQuantizedMultiplier(va * scale, p.multiplierA, p.shiftA);
-    const sb = multiplyByQuantizedMultiplier(vb * scale, p.multiplierB, p.shiftB);
-    let v = multiplyByQuantizedMultiplier((sa + sb) | 0, p.outputMultiplier, p.outputShift) + p.outputOffset;
-    v = v < p.actMin ? p.actMin : v > p.actMax ? p.actMax : v;
-    output[i] = v;
-  }
+  forEachBroadcast(p.broadcast, (o, ia, ib) => {
+    const sa = multiplyByQuantizedMultiplier((a[ia]! + p.inputOffsetA) * scale, p.multiplierA, p.shiftA);
+    const sb = multiplyByQuantizedMultiplier((b[ib]! + p.inputOffsetB) * scale, p.multiplierB, p.shiftB);
+    const v = multiplyByQuantizedMultiplier((sa + sb) | 0, p.outputMultiplier, p.outputShift) + p.outputOffset;
+    output[o] = v < p.actMin ? p.actMin : v > p.actMax ? p.actMax : v;
+  });
 }

@@ -1,12 +1,15 @@
-/** NumPy-style broadcasting of two operands to an output, resolved once at prepare time into index maps. */
+/** NumPy-style broadcasting of two operands to an output, resolved at prepare time into per-dimension strides. */
 import { ShapeError } from "../../errors/index.js";
 import { checkOutputShape, elementCountOf } from "./shape-checks.js";
 
 export interface BroadcastPlan {
   size: number;
-  /** null when both operands already have the output's shape (the common, fast case). */
-  indexA: Int32Array | null;
-  indexB: Int32Array | null;
+  /** True when both operands already have the output's size: element i pairs with element i. */
+  same: boolean;
+  outShape: number[];
+  /** Per output dimension, the step in each operand (0 where that operand is broadcast). */
+  stridesA: number[];
+  stridesB: number[];
 }
 
 function broadcastShape(where: string, a: readonly number[], b: readonly number[]): number[] {
@@ -23,9 +26,7 @@ function broadcastShape(where: string, a: readonly number[], b: readonly number[
   return out;
 }
 
-/** Flat source index of every output element for an operand broadcast to `out`. */
-function indexMap(shape: readonly number[], out: readonly number[]): Int32Array {
-  const rank = out.length;
+function stridesFor(shape: readonly number[], rank: number): number[] {
   const strides = new Array<number>(rank).fill(0);
   let stride = 1;
   for (let i = rank - 1; i >= 0; i--) {
@@ -33,27 +34,42 @@ function indexMap(shape: readonly number[], out: readonly number[]): Int32Array 
     strides[i] = d === 1 ? 0 : stride;
     stride *= d;
   }
-  const size = elementCountOf(out);
-  const map = new Int32Array(size);
-  const idx = new Array<number>(rank).fill(0);
-  let src = 0;
-  for (let o = 0; o < size; o++) {
-    map[o] = src;
-    for (let i = rank - 1; i >= 0; i--) {
-      idx[i]!++;
-      src += strides[i]!;
-      if (idx[i]! < out[i]!) break;
-      src -= strides[i]! * out[i]!;
-      idx[i] = 0;
-    }
-  }
-  return map;
+  return strides;
 }
 
 export function planBroadcast(where: string, a: readonly number[], b: readonly number[], declaredOut: readonly number[]): BroadcastPlan {
-  const out = broadcastShape(where, a, b);
-  checkOutputShape(where, declaredOut, out);
-  const size = elementCountOf(out);
-  const same = elementCountOf(a) === size && elementCountOf(b) === size;
-  return same ? { size, indexA: null, indexB: null } : { size, indexA: indexMap(a, out), indexB: indexMap(b, out) };
+  const outShape = broadcastShape(where, a, b);
+  checkOutputShape(where, declaredOut, outShape);
+  const size = elementCountOf(outShape);
+  return {
+    size,
+    same: elementCountOf(a) === size && elementCountOf(b) === size,
+    outShape,
+    stridesA: stridesFor(a, outShape.length),
+    stridesB: stridesFor(b, outShape.length),
+  };
+}
+
+/** Calls visit(outIndex, aIndex, bIndex) for every output element, in row-major order. */
+export function forEachBroadcast(p: BroadcastPlan, visit: (o: number, ia: number, ib: number) => void): void {
+  if (p.same) {
+    for (let i = 0; i < p.size; i++) visit(i, i, i);
+    return;
+  }
+  const rank = p.outShape.length;
+  const idx = new Array<number>(rank).fill(0);
+  let ia = 0;
+  let ib = 0;
+  for (let o = 0; o < p.size; o++) {
+    visit(o, ia, ib);
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]!++;
+      ia += p.stridesA[d]!;
+      ib += p.stridesB[d]!;
+      if (idx[d]! < p.outShape[d]!) break;
+      ia -= p.stridesA[d]! * p.outShape[d]!;
+      ib -= p.stridesB[d]! * p.outShape[d]!;
+      idx[d] = 0;
+    }
+  }
 }

@@ -9,8 +9,9 @@ import { multiplyByQuantizedMultiplier, quantizeMultiplier } from "./quantize-ma
 import { checkOutputShape, elementCountOf } from "./shape-checks.js";
 
 export interface MeanParams {
-  /** Output flat index of every input element. */
-  outputIndex: Int32Array;
+  inputShape: number[];
+  /** Per input dimension, the step in the output (0 for reduced dimensions). */
+  outputStrides: number[];
   outputSize: number;
   count: number;
 }
@@ -44,20 +45,34 @@ export function prepareMean(inputShape: readonly number[], axes: readonly number
   const matches = (s: readonly number[]) => s.length === outputShape.length && s.every((d, i) => d === outputShape[i]);
   if (!matches(computed) && !matches(keptShape)) checkOutputShape(where, outputShape, computed);
   const size = elementCountOf(inputShape);
-  const outputIndex = new Int32Array(size);
+  const outputStrides = new Array<number>(rank).fill(0);
+  let stride = 1;
+  for (let d = rank - 1; d >= 0; d--) {
+    if (reduced[d]) continue;
+    outputStrides[d] = stride;
+    stride *= inputShape[d]!;
+  }
+  const outputSize = elementCountOf(computed);
+  return { inputShape: [...inputShape], outputStrides, outputSize, count: outputSize === 0 ? 0 : size / outputSize };
+}
+
+/** Sums of the input over the reduced dimensions, one per output element. */
+function reduceSums(p: MeanParams, input: ArrayLike<number>): Float64Array {
+  const sums = new Float64Array(p.outputSize);
+  const rank = p.inputShape.length;
   const idx = new Array<number>(rank).fill(0);
-  for (let i = 0; i < size; i++) {
-    let o = 0;
-    for (let d = 0; d < rank; d++) if (!reduced[d]) o = o * inputShape[d]! + idx[d]!;
-    outputIndex[i] = o;
+  let o = 0;
+  for (let i = 0; i < input.length; i++) {
+    sums[o] += input[i]!;
     for (let d = rank - 1; d >= 0; d--) {
       idx[d]!++;
-      if (idx[d]! < inputShape[d]!) break;
+      o += p.outputStrides[d]!;
+      if (idx[d]! < p.inputShape[d]!) break;
+      o -= p.outputStrides[d]! * p.inputShape[d]!;
       idx[d] = 0;
     }
   }
-  const outputSize = elementCountOf(computed);
-  return { outputIndex, outputSize, count: outputSize === 0 ? 0 : size / outputSize };
+  return sums;
 }
 
 export function prepareMeanInt8(
@@ -80,8 +95,7 @@ export function prepareMeanInt8(
 }
 
 export function evalMeanInt8(p: MeanInt8Params, input: Int8Array, output: Int8Array): void {
-  const sums = new Float64Array(p.outputSize);
-  for (let i = 0; i < input.length; i++) sums[p.outputIndex[i]!] += input[i]!;
+  const sums = reduceSums(p, input);
   for (let o = 0; o < p.outputSize; o++) {
     let v: number;
     if (p.sameQuant) {
@@ -94,7 +108,6 @@ export function evalMeanInt8(p: MeanInt8Params, input: Int8Array, output: Int8Ar
 }
 
 export function evalMeanFloat(p: MeanParams, input: Float32Array, output: Float32Array): void {
-  const sums = new Float64Array(p.outputSize);
-  for (let i = 0; i < input.length; i++) sums[p.outputIndex[i]!] += input[i]!;
+  const sums = reduceSums(p, input);
   for (let o = 0; o < p.outputSize; o++) output[o] = sums[o]! / p.count;
 }

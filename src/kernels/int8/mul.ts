@@ -1,7 +1,7 @@
 /** MUL int8 (TFLite reference_integer_ops::Mul): product of the zero-point-shifted inputs, requantized once. */
 import { activationRangeInt8 } from "./activation-range.js";
 import type { BinaryQuantSpec, BinarySpec } from "./add.js";
-import { planBroadcast, type BroadcastPlan } from "./broadcast.js";
+import { forEachBroadcast, planBroadcast, type BroadcastPlan } from "./broadcast.js";
 import { perTensor } from "./quant-types.js";
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from "./quantize-math.js";
 
@@ -37,12 +37,8 @@ export function prepareMulInt8(s: BinarySpec, q: BinaryQuantSpec): MulInt8Params
 }
 
 export function evalMulInt8(p: MulInt8Params, a: Int8Array, b: Int8Array, output: Int8Array): void {
-  const { size, indexA, indexB } = p.broadcast;
-  for (let i = 0; i < size; i++) {
-    const va = a[indexA === null ? i : indexA[i]!]! + p.inputOffsetA;
-    const vb = b[indexB === null ? i : indexB[i]!]! + p.inputOffsetB;
-    let v = multiplyByQuantizedMultiplier(va * vb, p.outputMultiplier, p.outputShift) + p.outputOffset;
-    v = v < p.actMin ? p.actMin : v > p.actMax ? p.actMax : v;
-    output[i] = v;
-  }
+  forEachBroadcast(p.broadcast, (o, ia, ib) => {
+    const v = multiplyByQuantizedMultiplier((a[ia]! + p.inputOffsetA) * (b[ib]! + p.inputOffsetB), p.outputMultiplier, p.outputShift) + p.outputOffset;
+    output[o] = v < p.actMin ? p.actMin : v > p.actMax ? p.actMax : v;
+  });
 }
