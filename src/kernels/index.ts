@@ -3,7 +3,7 @@
  * SIMD kernel when one is loaded and worthwhile, else the pure-TS reference kernel in ./ref (the
  * specification). `setKernelBackend("ref")` forces the reference kernels (tests, benchmarks).
  */
-import type { Shape } from "../tensor/index.js";
+import { sizeOf, type Shape } from "../tensor/index.js";
 import type { Conv2dParams, Nhwc, Pool2dParams } from "./params.js";
 import type { MatmulOptions } from "./ref/gemm.js";
 import type { BinaryOp, UnaryOp } from "./ref/elementwise.js";
@@ -16,6 +16,9 @@ import { reduceMaxRef, reduceMeanRef, reduceSumRef, sumToShapeRef, type Reduced 
 import { logSoftmaxRef, softmaxRef } from "./ref/softmax.js";
 import { getKernelBackend } from "./backend.js";
 import { gemmModule, matmulWasm } from "./wasm/gemm.js";
+import {
+  depthwiseConv2dBackwardFilterWasm, depthwiseConv2dBackwardInputWasm, depthwiseConv2dWasm, depthwiseModule,
+} from "./wasm/depthwise.js";
 import { conv2dBackwardFilterWasm, conv2dBackwardInputWasm, conv2dWasm, convModule } from "./wasm/conv.js";
 
 export type { Conv2dParams, Nhwc, Pool2dParams } from "./params.js";
@@ -34,6 +37,7 @@ function useWasm(macs: number, available: () => boolean): boolean {
 }
 
 const gemmAvailable = (): boolean => gemmModule() !== null;
+const depthwiseAvailable = (): boolean => depthwiseModule() !== null;
 const convAvailable = (): boolean => gemmModule() !== null && convModule() !== null;
 
 /** Multiply-adds of a conv (used to decide whether WASM pays for the copies). */
@@ -71,18 +75,27 @@ export function conv2dBackwardFilter(
 export function depthwiseConv2d(
   x: Float32Array, xShape: Nhwc, w: Float32Array, wShape: readonly number[], bias: Float32Array | null, p: Conv2dParams,
 ): { y: Float32Array; yShape: Nhwc } {
+  if (useWasm(xShape[0] * xShape[1] * xShape[2] * sizeOf(wShape), depthwiseAvailable)) {
+    return depthwiseConv2dWasm(x, xShape, w, wShape, bias, p);
+  }
   return depthwiseConv2dRef(x, xShape, w, wShape, bias, p);
 }
 
 export function depthwiseConv2dBackwardInput(
   dy: Float32Array, dyShape: Nhwc, w: Float32Array, wShape: readonly number[], xShape: Nhwc, p: Conv2dParams,
 ): Float32Array {
+  if (useWasm(sizeOf(dyShape) * wShape[1]! * wShape[2]!, depthwiseAvailable)) {
+    return depthwiseConv2dBackwardInputWasm(dy, dyShape, w, wShape, xShape, p);
+  }
   return depthwiseConv2dBackwardInputRef(dy, dyShape, w, wShape, xShape, p);
 }
 
 export function depthwiseConv2dBackwardFilter(
   x: Float32Array, xShape: Nhwc, dy: Float32Array, dyShape: Nhwc, wShape: readonly number[], p: Conv2dParams,
 ): Float32Array {
+  if (useWasm(sizeOf(dyShape) * wShape[1]! * wShape[2]!, depthwiseAvailable)) {
+    return depthwiseConv2dBackwardFilterWasm(x, xShape, dy, dyShape, wShape, p);
+  }
   return depthwiseConv2dBackwardFilterRef(x, xShape, dy, dyShape, wShape, p);
 }
 

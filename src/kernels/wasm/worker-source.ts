@@ -39,9 +39,10 @@ function loadPending() {
   }
 }
 loadPending();
+// read the generation before announcing readiness: the main thread may post the first job right after
+let seen = Atomics.load(ctl, CTL.generation);
 Atomics.add(ctl, CTL.ready, 1);
 Atomics.notify(ctl, CTL.ready);
-let seen = Atomics.load(ctl, CTL.generation);
 for (;;) {
   let spins = ${SPIN_ITERATIONS};
   while (Atomics.load(ctl, CTL.generation) === seen && spins-- > 0);
