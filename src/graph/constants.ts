@@ -85,3 +85,32 @@ export function constantAsFloat32(t: GraphTensor): Float32Array {
   for (let i = 0; i < out.length; i++) out[i] = v.getFloat32(4 * i, true);
   return out;
 }
+
+/**
+ * Real values of a constant: f32 as stored, quantized integers mapped through
+ * real = scale * (q - zeroPoint), per channel along quantizedDimension when there are several scales.
+ */
+export function constantAsReal(t: GraphTensor): Float32Array {
+  if (t.dtype === "f32") return constantAsFloat32(t);
+  const q = t.quant;
+  if (!q) {
+    throw new UnsupportedError(
+      `tensor ${t.index} "${t.name}" is ${t.dtype} without quantization parameters, so it has no real value`,
+      "give integer weights scale and zero point, or store them as float32",
+    );
+  }
+  let ints: ArrayLike<number>;
+  if (t.dtype === "i8") ints = constantAsInt8(t);
+  else if (t.dtype === "u8") ints = constantAsUint8(t);
+  else if (t.dtype === "i16") ints = constantAsInt16(t);
+  else ints = constantAsInt32(t);
+  const out = new Float32Array(ints.length);
+  const channels = q.scale.length;
+  let inner = 1;
+  if (channels > 1) for (let d = q.quantizedDimension + 1; d < t.shape.length; d++) inner *= t.shape[d]!;
+  for (let i = 0; i < out.length; i++) {
+    const c = channels > 1 ? Math.floor(i / inner) % channels : 0;
+    out[i] = q.scale[c]! * (ints[i]! - (q.zeroPoint[c] ?? 0));
+  }
+  return out;
+}

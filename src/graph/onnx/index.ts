@@ -1,0 +1,1 @@
+export { writeOnnx, ONNX_EXPORTABLE_OPS } from "./export.js";
