@@ -10,6 +10,7 @@ import { validateGraph } from "../topology.js";
 import { OnnxContext } from "./context.js";
 import { graphProto, modelProto, valueInfoProto } from "./onnx-proto.js";
 import { LOWERINGS } from "./ops.js";
+import { quantInputs, storageOf } from "./quant.js";
 
 /** Opset 17: per-axis DequantizeLinear (13+), HardSwish (14+), ReduceMean with an axes attribute (< 18). */
 const OPSET = 17;
@@ -32,12 +33,24 @@ export function writeOnnx(graph: Graph): Uint8Array {
   const ctx = new OnnxContext(graph);
   const inputs = graph.inputs.map((i) => {
     const t = graph.tensors[i]!;
-    return valueInfoProto(ctx.define(i, "plain"), t.dtype, t.shape);
+    const storage = storageOf(t);
+    if (storage.dtype === t.dtype) return valueInfoProto(ctx.define(i, "plain"), t.dtype, t.shape);
+    // The model takes the file's type; convert once to the storage type inside.
+    const name = `input_${i}`;
+    const real = ctx.apply("DequantizeLinear", [name, ...quantInputs(ctx, t, { dtype: t.dtype, zeroShift: 0 })]);
+    ctx.node("QuantizeLinear", [real, ...quantInputs(ctx, t)], [ctx.define(i, "plain")]);
+    return valueInfoProto(name, t.dtype, t.shape);
   });
   for (const op of graph.ops) LOWERINGS[op.kind]!(ctx, op);
   const outputs = graph.outputs.map((i) => {
     const t = graph.tensors[i]!;
-    return valueInfoProto(ctx.value(i, "plain"), t.dtype, t.shape);
+    const value = ctx.value(i, "plain");
+    const storage = storageOf(t);
+    if (storage.dtype === t.dtype) return valueInfoProto(value, t.dtype, t.shape);
+    const name = `output_${i}`;
+    const real = ctx.apply("DequantizeLinear", [value, ...quantInputs(ctx, t)]);
+    ctx.node("QuantizeLinear", [real, ...quantInputs(ctx, t, { dtype: t.dtype, zeroShift: 0 })], [name]);
+    return valueInfoProto(name, t.dtype, t.shape);
   });
   const onnxGraph = graphProto({ name: graph.name || "main", nodes: ctx.nodes, initializers: ctx.initializers, inputs, outputs });
   return modelProto(onnxGraph, { "": OPSET }, graph.description ?? "");

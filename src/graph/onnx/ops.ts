@@ -4,7 +4,7 @@ import { constantAsFloat32, constantAsIndices, constantAsInt8, constantAsReal, c
 import type { GraphOp, GraphTensor } from "../ir.js";
 import type { FusedActivation, Padding } from "../options.js";
 import type { Layout, OnnxContext } from "./context.js";
-import { activate, clip, defineFromFloat, floatValue, isQuantized, quantInputs, quantizedActivationRange } from "./quant.js";
+import { activate, clip, defineFromFloat, floatValue, isQuantized, quantInputs, quantizedActivationRange, storageOf } from "./quant.js";
 
 type Lowering = (ctx: OnnxContext, op: GraphOp) => void;
 
@@ -197,9 +197,10 @@ function pad(ctx: OnnxContext, op: GraphOp): void {
   const pads = [...Array.from({ length: rank }, (_, d) => flat[2 * d]!), ...Array.from({ length: rank }, (_, d) => flat[2 * d + 1]!)];
   // TFLite pads quantized tensors with the zero point (PADV2: with its constant input), in the integers.
   const fill = input(ctx, op, 2);
+  const storage = storageOf(x);
   let value = isQuantized(x) ? (x.quant!.zeroPoint[0] ?? 0) : 0;
   if (fill?.data) value = fill.dtype === "i8" ? constantAsInt8(fill)[0]! : fill.dtype === "u8" ? constantAsUint8(fill)[0]! : constantAsFloat32(fill)[0]!;
-  const cval = x.dtype === "f32" ? ctx.constant("f32", [], [value]) : ctx.constant(x.dtype, [], [value]);
+  const cval = ctx.constant(storage.dtype, [], [value + storage.zeroShift]);
   ctx.node("Pad", [ctx.value(x.index, "plain"), ctx.constant("i64", [pads.length], pads), cval], [ctx.define(op.outputs[0]!, "plain")], { mode: "constant" });
 }
 

@@ -1,6 +1,6 @@
 /** QuantizeLinear / DequantizeLinear around float ops, and fused activations, for the ONNX export. */
 import { UnsupportedError } from "../../errors/index.js";
-import type { GraphTensor } from "../ir.js";
+import type { GraphDType, GraphTensor } from "../ir.js";
 import type { FusedActivation } from "../options.js";
 import type { Layout, OnnxContext } from "./context.js";
 
@@ -9,8 +9,17 @@ export function isQuantized(t: GraphTensor): boolean {
   return (t.dtype === "i8" || t.dtype === "u8" || t.dtype === "i32") && t.quant !== undefined;
 }
 
-/** Scale and zero-point initializers of a per-tensor quantized tensor. */
-export function quantInputs(ctx: OnnxContext, t: GraphTensor): [string, string] {
+/**
+ * How a tensor is stored in the ONNX graph. onnxruntime's fast integer kernels take uint8
+ * activations, so int8 activations travel as uint8 with the zero point moved up by 128: the same
+ * real values, bit for bit. Constants (weights, int32 bias) keep their type.
+ */
+export function storageOf(t: GraphTensor): { dtype: GraphDType; zeroShift: number } {
+  return !t.data && t.dtype === "i8" && t.quant ? { dtype: "u8", zeroShift: 128 } : { dtype: t.dtype, zeroShift: 0 };
+}
+
+/** Scale and zero-point initializers of a per-tensor quantized tensor, in its ONNX storage type. */
+export function quantInputs(ctx: OnnxContext, t: GraphTensor, storage = storageOf(t)): [string, string] {
   const q = t.quant!;
   if (q.scale.length !== 1) {
     throw new UnsupportedError(
@@ -18,7 +27,7 @@ export function quantInputs(ctx: OnnxContext, t: GraphTensor): [string, string] 
       "ONNX export handles per-channel quantization for weights only",
     );
   }
-  return [ctx.constant("f32", [], [q.scale[0]!]), ctx.constant(t.dtype, [], [q.zeroPoint[0] ?? 0])];
+  return [ctx.constant("f32", [], [q.scale[0]!]), ctx.constant(storage.dtype, [], [(q.zeroPoint[0] ?? 0) + storage.zeroShift])];
 }
 
 /** IR tensor i as float32 in `layout`: dequantized when it is quantized. */
