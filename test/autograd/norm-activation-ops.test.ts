@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as ag from "../../src/autograd/index.js";
+import { unary } from "../../src/kernels/index.js";
 import { Rng } from "../../src/tensor/index.js";
 import { gradcheck, randn, randnAvoiding } from "./gradcheck.js";
 
@@ -42,6 +43,13 @@ describe("gradcheck: normalisation", () => {
 
 describe("gradcheck: activations (inputs kept away from kinks)", () => {
   const rng = new Rng(4);
+  it("fused relu / relu6 forward equals the kernels' unary, with and without a gradient", () => {
+    const x = randn(rng, [5, 13], 5);
+    for (const op of ["relu", "relu6"] as const) {
+      expect(ag[op](ag.Variable.from(x.values, x.shape)).values).toEqual(unary(op, x.values));
+      expect(ag[op](ag.Variable.from(x.values, x.shape, true)).values).toEqual(unary(op, x.values));
+    }
+  });
   it("relu", () => gradcheck(([x]) => ag.relu(x!), [randnAvoiding(rng, [3, 7], 2, [0], 0.05)]));
   it("relu6", () => gradcheck(([x]) => ag.relu6(x!), [randnAvoiding(rng, [3, 7], 4, [0, 6], 0.05)]));
   it("sigmoid", () => gradcheck(([x]) => ag.sigmoid(x!), [randn(rng, [3, 7], 2)]));

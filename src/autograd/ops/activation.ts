@@ -1,5 +1,6 @@
 /**
- * Pointwise activations; the forward runs through the kernels' `unary`. What each saves for backward:
+ * Pointwise activations; sigmoid, tanh and hardSwish run forward through the kernels' `unary`, relu and
+ * relu6 through a fused clamp-and-mask pass. What each saves for backward:
  * relu and relu6 a bit mask (1 bit per element: where the slope is 1), sigmoid and tanh their output,
  * hardSwish its input — and nothing at all when the input needs no gradient.
  */
@@ -7,27 +8,59 @@ import { unary } from "../../kernels/index.js";
 import { needsGrad, recordOp } from "../record.js";
 import type { Variable } from "../variable.js";
 
-/** Bit i is set where the activation passes the gradient through (lo < x < hi, read off the output). */
-function slopeMask(y: Float32Array, lo: number, hi: number): Uint8Array {
-  const mask = new Uint8Array((y.length + 7) >>> 3);
-  for (let i = 0; i < y.length; i++) {
-    const v = y[i]!;
-    if (v > lo && v < hi) mask[i >>> 3]! |= 1 << (i & 7);
+/**
+ * y = clamp(x, 0, hi) in one pass that also packs the slope mask (bit i set where 0 < x < hi), eight elements
+ * per mask byte. Fused here rather than kernel + second pass: relu sits after every conv and linear.
+ */
+function clampWithMask(x: Float32Array, hi: number, withMask: boolean): { y: Float32Array; mask: Uint8Array | null } {
+  const n = x.length;
+  const y = new Float32Array(n);
+  if (!withMask) {
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      if (v > 0) y[i] = v < hi ? v : hi;
+    }
+    return { y, mask: null };
   }
-  return mask;
+  const mask = new Uint8Array((n + 7) >>> 3);
+  for (let byte = 0, base = 0; base < n; byte++, base += 8) {
+    const end = Math.min(base + 8, n);
+    let bits = 0;
+    for (let i = base; i < end; i++) {
+      const v = x[i]!;
+      if (v > 0) {
+        if (v < hi) {
+          y[i] = v;
+          bits |= 1 << (i - base);
+        } else {
+          y[i] = hi;
+        }
+      }
+    }
+    mask[byte] = bits;
+  }
+  return { y, mask };
 }
 
+/** dy where the mask bit is set, 0 elsewhere; whole bytes of 0 or 255 skip the per-bit test. */
 function maskedGrad(dy: Float32Array, mask: Uint8Array): Float32Array {
-  const dx = new Float32Array(dy.length);
-  for (let i = 0; i < dy.length; i++) {
-    if ((mask[i >>> 3]! >>> (i & 7)) & 1) dx[i] = dy[i]!;
+  const n = dy.length;
+  const dx = new Float32Array(n);
+  for (let byte = 0, base = 0; base < n; byte++, base += 8) {
+    const bits = mask[byte]!;
+    if (bits === 0) continue;
+    const end = Math.min(base + 8, n);
+    if (bits === 255) {
+      for (let i = base; i < end; i++) dx[i] = dy[i]!;
+      continue;
+    }
+    for (let i = base; i < end; i++) if ((bits >>> (i - base)) & 1) dx[i] = dy[i]!;
   }
   return dx;
 }
 
 function clipped(op: "relu" | "relu6", x: Variable, hi: number): Variable {
-  const y = unary(op, x.values);
-  const mask = needsGrad(x) ? slopeMask(y, 0, hi) : null;
+  const { y, mask } = clampWithMask(x.values, hi, needsGrad(x));
   return recordOp(op, [x], y, x.shape, { mask }, (dy, s) => [maskedGrad(dy, s.mask!)]);
 }
 
