@@ -63,6 +63,16 @@ export class PrepareContext {
     }
   }
 
+  /** Float activations with int8 weights (TFLite "hybrid" quantization): TFLite Micro refuses these too. */
+  rejectHybrid(input: GraphTensor, weights: GraphTensor): void {
+    if (input.dtype === "f32" && (weights.dtype === "i8" || weights.dtype === "u8")) {
+      throw new UnsupportedError(
+        `${this.where}: hybrid quantization (float32 input, ${weights.dtype} weights in tensor ${weights.index} "${weights.name}") is not supported`,
+        "quantize the model fully to int8 (weights and activations), or run its float32 version",
+      );
+    }
+  }
+
   expectInputCount(min: number, max = min): void {
     const n = this.op.inputs.length;
     if (n < min || n > max) {

@@ -13,6 +13,7 @@ function convSpec(ctx: PrepareContext, dtype: "i8" | "f32"): ConvSpec {
   const input = ctx.input(0);
   const filter = ctx.input(1);
   const bias = ctx.optionalInput(2);
+  ctx.rejectHybrid(input, filter);
   ctx.expectDType(input, "input", dtype);
   ctx.expectDType(filter, "filter", dtype);
   ctx.requireConstant(filter, "filter");

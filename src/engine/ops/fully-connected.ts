@@ -15,6 +15,7 @@ function spec(ctx: PrepareContext, dtype: "i8" | "f32"): FullyConnectedSpec {
   const input = ctx.input(0);
   const filter = ctx.input(1);
   const bias = ctx.optionalInput(2);
+  ctx.rejectHybrid(input, filter);
   ctx.expectDType(input, "input", dtype);
   ctx.expectDType(filter, "weights", dtype);
   ctx.requireConstant(filter, "weights");
