@@ -12,6 +12,7 @@ import { DietmlError } from "../errors/index.js";
 import { processIo, type CliIo } from "./io.js";
 import { registerTrain } from "./commands/train.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerRun } from "./commands/run.js";
 
 /** Exit code for a user mistake (bad argument, bad file, missing dataset). */
 export const EXIT_USER_ERROR = 2;
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerTrain(program, io);
   registerInspect(program, io);
+  registerRun(program, io);
   return program;
 }
 
