@@ -97,6 +97,35 @@ export class CompiledModel {
     return intermediates ? { outputs, intermediates } : { outputs };
   }
 
+  /**
+   * Runs one op in isolation on the given values of its non-constant inputs (in the op's input order)
+   * and returns copies of its outputs: a layer-by-layer comparison feeds every layer the reference's
+   * inputs this way, so differences do not compound.
+   */
+  runOp(opIndex: number, inputs: readonly ArrayLike<number>[]): ActivationArray[] {
+    const step = this.steps.find((s) => s.opIndex === opIndex);
+    if (!step) throw new ArgumentError(`the model has no op ${opIndex}`, `pass an op index from 0 to ${this.steps.length - 1}`);
+    this.bind();
+    const op = this.graph.ops[opIndex]!;
+    const variable = op.inputs.filter((t) => t >= 0 && !this.graph.tensors[t]!.data);
+    if (inputs.length !== variable.length) {
+      throw new ArgumentError(`op ${opIndex} (${op.kind}) reads ${variable.length} non-constant tensor(s), got ${inputs.length}`, "pass one array per non-constant input");
+    }
+    const io = step.io!;
+    let k = 0;
+    op.inputs.forEach((t, i) => {
+      if (t < 0 || this.graph.tensors[t]!.data) return;
+      const dst = io.inputs[i]!;
+      const src = inputs[k++]!;
+      if (src.length !== dst.length) {
+        throw new ShapeError(`op ${opIndex} (${op.kind}) input ${i} needs ${dst.length} values, got ${src.length}`, "pass the tensor's full contents");
+      }
+      dst.set(src);
+    });
+    step.kernel.eval(step.params, io);
+    return io.outputs.map((o) => o.slice());
+  }
+
   private writeInputs(storage: TensorStorage, inputs: readonly ArrayLike<number>[]): void {
     if (inputs.length !== this.inputTensors.length) {
       throw new ArgumentError(`the model takes ${this.inputTensors.length} input(s), got ${inputs.length}`, "pass one array per model input");
