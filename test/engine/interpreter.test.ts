@@ -57,3 +57,25 @@ describe.each(MODELS)("%s vs the TFLite WASM interpreter", (name) => {
     interp.dispose();
   });
 });
+
+describe("vww_96_float vs the TFLite WASM interpreter", () => {
+  it.skipIf(!tfliteInterpreterAvailable() || !goldenAvailable("vww_96_float"))("outputs within 1e-5 relative on random inputs", async () => {
+    const graph = readTflite(readModel("vww_96_float.tflite"), "vww_96_float.tflite");
+    const interp = await TfliteInterpreter.create(readModel("vww_96_float.tflite"), { fileName: "vww_96_float" });
+    const model = prepareModel(graph);
+    const rng = new Rng(7);
+    let worst = 0;
+    for (let n = 0; n < INPUTS; n++) {
+      const input = Float32Array.from({ length: 96 * 96 * 3 }, () => rng.uniform() * 2 - 1);
+      const want = interp.run([input])[0]!;
+      const got = model.invoke([input]).outputs[0]!;
+      for (let k = 0; k < want.length; k++) {
+        const rel = Math.abs(got[k]! - want[k]!) / Math.max(Math.abs(want[k]!), 1e-3);
+        worst = Math.max(worst, rel);
+      }
+    }
+    console.log(`vww_96_float: worst relative difference from the TFLite WASM interpreter ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThanOrEqual(1e-5);
+    interp.dispose();
+  });
+});
