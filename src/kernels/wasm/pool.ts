@@ -69,6 +69,8 @@ function sendModule(m: KernelModule): void {
   if (state === null) return;
   for (const port of state.ports) port.postMessage({ id: m.id, module: m.module });
   dispatch(state, CMD.load, 0, 0, 0, [], state.workers.length);
+  // wait for the load: a run dispatched before the workers woke would overwrite the command and find no module
+  awaitWorkers(state);
 }
 
 onModuleLoaded(sendModule);
