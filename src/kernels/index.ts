@@ -2,6 +2,8 @@
  * The f32 compute kernels. Every function here is the public entry point: it runs the fast WebAssembly
  * SIMD kernel when one is loaded and worthwhile, else the pure-TS reference kernel in ./ref (the
  * specification). `setKernelBackend("ref")` forces the reference kernels (tests, benchmarks).
+ * Memory-bound ops (pooling, elementwise, reductions) have fast TS versions in ./fast instead of WASM:
+ * they do about one flop per element, so copying operands into WASM memory would cost more than it saves.
  */
 import { sizeOf, type Shape } from "../tensor/index.js";
 import type { Conv2dParams, Nhwc, Pool2dParams } from "./params.js";
@@ -15,6 +17,9 @@ import { axpyRef, binaryRef, scaleRef, unaryRef } from "./ref/elementwise.js";
 import { reduceMaxRef, reduceMeanRef, reduceSumRef, sumToShapeRef, type Reduced } from "./ref/reduce.js";
 import { logSoftmaxRef, softmaxRef } from "./ref/softmax.js";
 import { getKernelBackend } from "./backend.js";
+import { binaryFast, unaryFast } from "./fast/elementwise.js";
+import { reduceMaxFast, reduceMeanFast, reduceSumFast, sumToShapeFast } from "./fast/reduce.js";
+import { avgPool2dBackwardFast, avgPool2dFast, maxPool2dBackwardFast, maxPool2dFast } from "./fast/pool.js";
 import { gemmModule, matmulWasm } from "./wasm/gemm.js";
 import {
   depthwiseConv2dBackwardFilterWasm, depthwiseConv2dBackwardInputWasm, depthwiseConv2dWasm, depthwiseModule,
@@ -31,6 +36,9 @@ export { poolThreads, setPoolThreads } from "./wasm/pool.js";
 
 /** Below this many multiply-adds copying operands into WASM memory costs more than the JS loop. */
 const WASM_MIN_MACS = 4096;
+
+/** The fast (non-reference) implementations are in use. */
+const fast = (): boolean => getKernelBackend() === "wasm";
 
 function useWasm(macs: number, available: () => boolean): boolean {
   return getKernelBackend() === "wasm" && macs >= WASM_MIN_MACS && available();
@@ -100,27 +108,27 @@ export function depthwiseConv2dBackwardFilter(
 }
 
 export function maxPool2d(x: Float32Array, xShape: Nhwc, p: Pool2dParams): { y: Float32Array; yShape: Nhwc; argmax: Int32Array } {
-  return maxPool2dRef(x, xShape, p);
+  return fast() ? maxPool2dFast(x, xShape, p) : maxPool2dRef(x, xShape, p);
 }
 
 export function maxPool2dBackward(dy: Float32Array, argmax: Int32Array, xSize: number): Float32Array {
-  return maxPool2dBackwardRef(dy, argmax, xSize);
+  return fast() ? maxPool2dBackwardFast(dy, argmax, xSize) : maxPool2dBackwardRef(dy, argmax, xSize);
 }
 
 export function avgPool2d(x: Float32Array, xShape: Nhwc, p: Pool2dParams): { y: Float32Array; yShape: Nhwc } {
-  return avgPool2dRef(x, xShape, p);
+  return fast() ? avgPool2dFast(x, xShape, p) : avgPool2dRef(x, xShape, p);
 }
 
 export function avgPool2dBackward(dy: Float32Array, dyShape: Nhwc, xShape: Nhwc, p: Pool2dParams): Float32Array {
-  return avgPool2dBackwardRef(dy, dyShape, xShape, p);
+  return fast() ? avgPool2dBackwardFast(dy, dyShape, xShape, p) : avgPool2dBackwardRef(dy, dyShape, xShape, p);
 }
 
 export function binary(op: BinaryOp, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape): { y: Float32Array; yShape: number[] } {
-  return binaryRef(op, a, aShape, b, bShape);
+  return fast() ? binaryFast(op, a, aShape, b, bShape) : binaryRef(op, a, aShape, b, bShape);
 }
 
 export function unary(op: UnaryOp, x: Float32Array): Float32Array {
-  return unaryRef(op, x);
+  return fast() ? unaryFast(op, x) : unaryRef(op, x);
 }
 
 export function scale(x: Float32Array, alpha: number, beta = 0): Float32Array {
@@ -132,19 +140,19 @@ export function axpy(alpha: number, x: Float32Array, y: Float32Array): void {
 }
 
 export function reduceSum(x: Float32Array, shape: Shape, axes: number[], keepDims: boolean): Reduced {
-  return reduceSumRef(x, shape, axes, keepDims);
+  return fast() ? reduceSumFast(x, shape, axes, keepDims) : reduceSumRef(x, shape, axes, keepDims);
 }
 
 export function reduceMean(x: Float32Array, shape: Shape, axes: number[], keepDims: boolean): Reduced {
-  return reduceMeanRef(x, shape, axes, keepDims);
+  return fast() ? reduceMeanFast(x, shape, axes, keepDims) : reduceMeanRef(x, shape, axes, keepDims);
 }
 
 export function reduceMax(x: Float32Array, shape: Shape, axes: number[], keepDims: boolean): Reduced {
-  return reduceMaxRef(x, shape, axes, keepDims);
+  return fast() ? reduceMaxFast(x, shape, axes, keepDims) : reduceMaxRef(x, shape, axes, keepDims);
 }
 
 export function sumToShape(dy: Float32Array, dyShape: Shape, targetShape: Shape): Float32Array {
-  return sumToShapeRef(dy, dyShape, targetShape);
+  return fast() ? sumToShapeFast(dy, dyShape, targetShape) : sumToShapeRef(dy, dyShape, targetShape);
 }
 
 export function softmax(x: Float32Array, rows: number, cols: number): Float32Array {

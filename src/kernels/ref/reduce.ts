@@ -65,10 +65,10 @@ export function reduceMaxRef(x: Float32Array, shape: Shape, axes: number[], keep
 }
 
 /**
- * The inverse of broadcasting, for the backward pass of broadcast binary ops: sums dy over the leading axes
- * the target lacks and over the axes where the target has size 1.
+ * The axes of dyShape that broadcasting added to targetShape: the leading axes it lacks and the axes where
+ * it has size 1. Throws a ShapeError when targetShape does not broadcast to dyShape.
  */
-export function sumToShapeRef(dy: Float32Array, dyShape: Shape, targetShape: Shape): Float32Array {
+export function broadcastAxes(dyShape: Shape, targetShape: Shape): number[] {
   const offset = dyShape.length - targetShape.length;
   const bad = offset < 0 || targetShape.some((d, i) => d !== 1 && d !== dyShape[i + offset]);
   if (bad) {
@@ -81,6 +81,12 @@ export function sumToShapeRef(dy: Float32Array, dyShape: Shape, targetShape: Sha
   for (let i = 0; i < dyShape.length; i++) {
     if (i < offset || (targetShape[i - offset] === 1 && dyShape[i] !== 1)) axes.push(i);
   }
+  return axes;
+}
+
+/** The inverse of broadcasting, for the backward pass of broadcast binary ops: sums dy over broadcastAxes. */
+export function sumToShapeRef(dy: Float32Array, dyShape: Shape, targetShape: Shape): Float32Array {
+  const axes = broadcastAxes(dyShape, targetShape);
   if (axes.length === 0) return Float32Array.from(dy);
   return reduceSumRef(dy, dyShape, axes, false).y;
 }
