@@ -63,11 +63,12 @@ describe("MEAN", () => {
     expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(1);
   });
 
-  it("int8 with identical quantization divides the raw sum, truncating", () => {
-    // Channel 0: (1 + 2 + 2 + 2) / 4 = 1.75 -> 1; channel 1: (-1 - 2 - 2 - 2) / 4 = -1.75 -> -1.
+  it("int8 with identical quantization still requantizes the sum with rounding (TFLite Micro's integer mean)", () => {
+    // Multiplier 1.0 = (2^30, shift 1) folded with 1/4: (2^30, shift -1). Channel 0: 7 / 4 = 1.75 -> 2;
+    // channel 1: -7 / 4 = -1.75 -> -2.
     const got = run("MEAN", reducer, [{ shape: [1, 2, 2, 2], dtype: "i8", quant: q(0.1, 0) }, axes], { shape: [1, 1, 1, 2], dtype: "i8", quant: q(0.1, 0) },
       [Int8Array.from([1, -1, 2, -2, 2, -2, 2, -2])]);
-    expect(Array.from(got)).toEqual([1, -1]);
+    expect(Array.from(got)).toEqual([2, -2]);
   });
 
   it("float without keep_dims drops the reduced axes", () => {

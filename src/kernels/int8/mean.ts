@@ -1,7 +1,6 @@
 /**
- * MEAN over a set of axes. int8 follows TFLite's reduce kernel: with identical input/output quantization
- * the raw sum is divided (truncating) by the count; otherwise the zero-point-shifted sum is requantized
- * with the count folded into the multiplier (QuantizedMeanOrSum).
+ * MEAN over a set of axes. int8 follows TFLite Micro's reduce kernel (reference_ops::QuantizedMeanOrSum,
+ * integer form): the zero-point-shifted sum is requantized once, with 1/count folded into the multiplier.
  */
 import { ShapeError } from "../../errors/index.js";
 import { perTensor, type TensorQuant } from "./quant-types.js";
@@ -17,7 +16,6 @@ export interface MeanParams {
 }
 
 export interface MeanInt8Params extends MeanParams {
-  sameQuant: boolean;
   inputZeroPoint: number;
   outputZeroPoint: number;
   multiplier: number;
@@ -82,27 +80,24 @@ export function prepareMeanInt8(
   const base = prepareMean(inputShape, axes, keepDims, outputShape);
   const i = perTensor("MEAN", "input", input);
   const o = perTensor("MEAN", "output", output);
-  const sameQuant = i.scale === o.scale && i.zeroPoint === o.zeroPoint;
   let { multiplier, shift } = quantizeMultiplier(i.scale / o.scale);
-  if (!sameQuant && base.count > 0) {
+  if (base.count > 0) {
     // Fold 1/count into the multiplier: shift it up by floor(log2(count)) bits first to keep precision.
-    let extra = 31 - Math.clz32(base.count);
+    // The shifted multiplier needs up to 63 bits, so the division is done in BigInt (once, here).
+    let extra = Math.floor(Math.log2(base.count));
+    if (2 ** (extra + 1) <= base.count) extra++;
+    if (2 ** extra > base.count) extra--;
     extra = Math.min(extra, 32, 31 + shift);
-    multiplier = Math.trunc((multiplier * 2 ** extra) / base.count);
+    multiplier = Number((BigInt(multiplier) << BigInt(Math.max(extra, 0))) / BigInt(base.count)) | 0;
     shift -= extra;
   }
-  return { ...base, sameQuant, inputZeroPoint: i.zeroPoint, outputZeroPoint: o.zeroPoint, multiplier, shift };
+  return { ...base, inputZeroPoint: i.zeroPoint, outputZeroPoint: o.zeroPoint, multiplier, shift };
 }
 
 export function evalMeanInt8(p: MeanInt8Params, input: Int8Array, output: Int8Array): void {
   const sums = reduceSums(p, input);
   for (let o = 0; o < p.outputSize; o++) {
-    let v: number;
-    if (p.sameQuant) {
-      v = Math.trunc(sums[o]! / p.count);
-    } else {
-      v = multiplyByQuantizedMultiplier((sums[o]! - p.inputZeroPoint * p.count) | 0, p.multiplier, p.shift) + p.outputZeroPoint;
-    }
+    const v = multiplyByQuantizedMultiplier((sums[o]! - p.inputZeroPoint * p.count) | 0, p.multiplier, p.shift) + p.outputZeroPoint;
     output[o] = v < -128 ? -128 : v > 127 ? 127 : v;
   }
 }
