@@ -50,8 +50,7 @@ for (const dtype of ["i8", "f32"] as const) {
       const inputs = ctx.op.inputs.map((_, i) => ctx.input(i));
       for (const t of inputs) ctx.expectDType(t, "input", dtype);
       ctx.expectDType(ctx.output(), "output", dtype);
-      const quant = dtype === "i8" ? { inputs: inputs.map((t) => t.quant), output: ctx.output().quant } : undefined;
-      return prepareConcatenation(inputs.map((t) => t.shape), ctx.output().shape, o.axis, quant);
+      return prepareConcatenation(inputs.map((t) => t.shape), ctx.output().shape, o.axis);
     },
     eval: (p, io) => evalConcatenation(p, io.inputs as ArrayLike<number>[], io.outputs[0]!),
   });
