@@ -10,52 +10,32 @@ import type { Variable } from "../variable.js";
 
 /**
  * y = clamp(x, 0, hi) in one pass that also packs the slope mask (bit i set where 0 < x < hi), eight elements
- * per mask byte. Fused here rather than kernel + second pass: relu sits after every conv and linear.
+ * per mask byte. Written without data-dependent branches: activation signs are random, and mispredicted
+ * branches cost more than the arithmetic. (v + |v|) / 2 is exactly max(v, 0) for every float.
  */
 function clampWithMask(x: Float32Array, hi: number, withMask: boolean): { y: Float32Array; mask: Uint8Array | null } {
   const n = x.length;
   const y = new Float32Array(n);
-  if (!withMask) {
-    for (let i = 0; i < n; i++) {
-      const v = x[i]!;
-      if (v > 0) y[i] = v < hi ? v : hi;
-    }
-    return { y, mask: null };
-  }
-  const mask = new Uint8Array((n + 7) >>> 3);
+  const mask = withMask ? new Uint8Array((n + 7) >>> 3) : null;
+  const capped = hi !== Infinity;
   for (let byte = 0, base = 0; base < n; byte++, base += 8) {
     const end = Math.min(base + 8, n);
     let bits = 0;
     for (let i = base; i < end; i++) {
       const v = x[i]!;
-      if (v > 0) {
-        if (v < hi) {
-          y[i] = v;
-          bits |= 1 << (i - base);
-        } else {
-          y[i] = hi;
-        }
-      }
+      const r = (v + Math.abs(v)) * 0.5;
+      y[i] = capped ? Math.min(r, hi) : r;
+      bits |= (+(v > 0) & +(v < hi)) << (i - base);
     }
-    mask[byte] = bits;
+    if (mask !== null) mask[byte] = bits;
   }
   return { y, mask };
 }
 
-/** dy where the mask bit is set, 0 elsewhere; whole bytes of 0 or 255 skip the per-bit test. */
+/** dy where the mask bit is set, 0 elsewhere (a multiply by the bit rather than a branch per element). */
 function maskedGrad(dy: Float32Array, mask: Uint8Array): Float32Array {
-  const n = dy.length;
-  const dx = new Float32Array(n);
-  for (let byte = 0, base = 0; base < n; byte++, base += 8) {
-    const bits = mask[byte]!;
-    if (bits === 0) continue;
-    const end = Math.min(base + 8, n);
-    if (bits === 255) {
-      for (let i = base; i < end; i++) dx[i] = dy[i]!;
-      continue;
-    }
-    for (let i = base; i < end; i++) if ((bits >>> (i - base)) & 1) dx[i] = dy[i]!;
-  }
+  const dx = new Float32Array(dy.length);
+  for (let i = 0; i < dy.length; i++) dx[i] = dy[i]! * ((mask[i >>> 3]! >>> (i & 7)) & 1);
   return dx;
 }
 

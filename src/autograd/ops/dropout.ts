@@ -25,9 +25,8 @@ export function dropout(x: Variable, rate: number, rng: Rng, training: boolean):
   }
   return recordOp("dropout", [x], y, x.shape, { mask: needsGrad(x) ? mask : null }, (dy, s) => {
     const dx = new Float32Array(dy.length);
-    for (let i = 0; i < dy.length; i++) {
-      if ((s.mask![i >>> 3]! >>> (i & 7)) & 1) dx[i] = dy[i]! * keepScale;
-    }
+    const mask = s.mask!;
+    for (let i = 0; i < dy.length; i++) dx[i] = dy[i]! * keepScale * ((mask[i >>> 3]! >>> (i & 7)) & 1);
     return [dx];
   });
 }
