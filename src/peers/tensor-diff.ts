@@ -19,6 +19,8 @@ export interface TensorSample {
 
 export interface TensorDiff {
   readonly elements: number;
+  /** Elements that differ at all. */
+  readonly differing: number;
   /** Elements differing by more than the tolerance the diff was computed with. */
   readonly mismatches: number;
   /** Largest difference in real units (dequantized where quantized). */
@@ -47,6 +49,7 @@ export function diffTensors(ours: TensorSample, ref: TensorSample, tolerance: Di
   const rq = ref.quant;
   const real = (q: SampleQuant | undefined, v: number): number => (q ? q.scale * (v - q.zeroPoint) : v);
   let mismatches = 0;
+  let differing = 0;
   let maxAbs = 0;
   let maxLsb = 0;
   let diffSq = 0;
@@ -55,6 +58,7 @@ export function diffTensors(ours: TensorSample, ref: TensorSample, tolerance: Di
     const o = real(oq, ours.values[i]!);
     const r = real(rq, ref.values[i]!);
     const d = Math.abs(o - r);
+    if (d !== 0) differing++;
     diffSq += d * d;
     refSq += r * r;
     if (d > maxAbs || Number.isNaN(d)) maxAbs = d;
@@ -70,6 +74,7 @@ export function diffTensors(ours: TensorSample, ref: TensorSample, tolerance: Di
   const relativeError = refSq === 0 ? (diffSq === 0 ? 0 : Infinity) : Math.sqrt(diffSq / refSq);
   return {
     elements: ours.values.length,
+    differing,
     mismatches,
     maxAbsDiff: maxAbs,
     ...(oq ? { maxLsbDiff: maxLsb } : {}),

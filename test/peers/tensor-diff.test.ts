@@ -7,7 +7,7 @@ describe("diffTensors", () => {
   it("counts int8 differences in whole LSB when both sides share quantization", () => {
     const quant = { scale: 0.5, zeroPoint: -3 };
     const d = diffTensors({ values: Int8Array.of(1, 2, 3, -128), quant }, { values: Int8Array.of(1, 3, 1, -128), quant }, { lsb: 1, abs: 0, rel: 0 });
-    expect(d).toMatchObject({ elements: 4, mismatches: 1, maxLsbDiff: 2, maxAbsDiff: 1 });
+    expect(d).toMatchObject({ elements: 4, differing: 2, mismatches: 1, maxLsbDiff: 2, maxAbsDiff: 1 });
     // real values ours: 2,2.5,3,-62.5 ref: 2,3,2,-62.5 -> diff^2 = 0.25 + 1
     const refSq = 4 + 9 + 4 + 62.5 * 62.5;
     expect(d.relativeError).toBeCloseTo(Math.sqrt(1.25 / refSq), 12);
