@@ -1,0 +1,173 @@
+/**
+ * planMemory: one static arena for every activation, with offsets from the greedy planner.
+ *  - "tflm": TFLite Micro's plan (every tensor its own buffer, sizes rounded up to 16 bytes).
+ *  - "dietml": TinyEngine's improvements on top of the same placement: in-place depthwise convolution (the output
+ *    overwrites the input channel by channel through a one-channel scratch buffer), RESHAPE aliased to its input,
+ *    and optionally patch-based inference for the first layers.
+ * Peak SRAM is the arena's high-water mark, counted from the offsets; scratch buffers are placed inside it.
+ */
+import { consumersOf, type Graph } from "../graph/index.js";
+import { alignUp, greedyPlace } from "./greedy.js";
+import { tensorLifetimes } from "./lifetimes.js";
+import { planPatches, type PatchPlan } from "./patch.js";
+import { windowOpOf } from "./window-ops.js";
+
+export interface PlannedBuffer {
+  label: string;
+  kind: "tensor" | "scratch" | "patch";
+  /** Tensors sharing this buffer (aliases: in-place depthwise, reshape); empty for scratch/patch buffers. */
+  tensors: number[];
+  size: number;
+  first: number;
+  last: number;
+  offset: number;
+}
+
+export interface PlanOptions {
+  strategy: "tflm" | "dietml";
+  /** Patch-based inference for the first `depth` layers on a grid x grid split (dietml only). */
+  patch?: { depth: number; grid: number } | null;
+}
+
+export interface MemoryPlan {
+  strategy: "tflm" | "dietml";
+  alignment: number;
+  buffers: PlannedBuffer[];
+  /** Peak SRAM for activations: the arena's high-water mark, scratch included. */
+  arenaBytes: number;
+  /** Largest scratch footprint alive at any one op (part of arenaBytes). */
+  scratchBytes: number;
+  tensorOffset: Map<number, number>;
+  /** Depthwise ops run in place -> their scratch buffer. */
+  inplaceDepthwise: Map<number, { offset: number; size: number }>;
+  aliasedReshapes: Set<number>;
+  patch: (PatchPlan & { bufferOffsets: number[] }) | null;
+  /** The op at which the arena's high-water mark is reached, and the bytes live there. */
+  peak: { op: number; extent: number; liveBytes: number };
+}
+
+/** TFLite Micro aligns every arena buffer to 16 bytes (its kBufferAlignment). */
+export const TFLM_ALIGNMENT = 16;
+/** Word alignment is all our C kernels need. */
+export const DIETML_ALIGNMENT = 4;
+
+class Groups {
+  private readonly parent: number[];
+  constructor(n: number) {
+    this.parent = Array.from({ length: n }, (_, i) => i);
+  }
+  find(x: number): number {
+    while (this.parent[x] !== x) x = this.parent[x] = this.parent[this.parent[x]!]!;
+    return x;
+  }
+  union(a: number, b: number): void {
+    this.parent[this.find(b)] = this.find(a);
+  }
+}
+
+export function planMemory(graph: Graph, options: PlanOptions = { strategy: "dietml" }): MemoryPlan {
+  const dietml = options.strategy === "dietml";
+  const alignment = dietml ? DIETML_ALIGNMENT : TFLM_ALIGNMENT;
+  const patch = dietml && options.patch ? planPatches(graph, options.patch.depth, options.patch.grid) : null;
+  const stageEnd = patch ? patch.ops.length - 1 : -1;
+  const lifetimes = tensorLifetimes(graph);
+  const life = new Map(lifetimes.map((l) => [l.tensor, { ...l }]));
+  // Intermediates of the patch stage never exist whole; its output is written patch by patch from op 0 on.
+  if (patch) {
+    for (let j = 0; j < stageEnd; j++) life.delete(patch.ops[j]!.output);
+    const out = life.get(patch.ops[stageEnd]!.output)!;
+    out.first = 0;
+  }
+  const consumers = consumersOf(graph);
+  const pinned = new Set([...graph.inputs, ...graph.outputs]);
+  const groups = new Groups(graph.tensors.length);
+  const inplaceOps: number[] = [];
+  const aliasedReshapes = new Set<number>();
+  if (dietml) {
+    for (const op of graph.ops) {
+      if (op.index <= stageEnd) continue;
+      const input = op.inputs[0]!;
+      const output = op.outputs[0]!;
+      if (!life.has(input) || !life.has(output) || graph.outputs.includes(input)) continue;
+      const lastReader = consumers[input]!.at(-1);
+      if (lastReader !== op.index) continue;
+      if (op.kind === "RESHAPE") {
+        groups.union(input, output);
+        aliasedReshapes.add(op.index);
+      } else if (op.kind === "DEPTHWISE_CONV_2D" && !pinned.has(input)) {
+        const w = windowOpOf(graph, op);
+        if (w && w.inC === w.outC && w.outH <= w.inH && w.outW <= w.inW) {
+          groups.union(input, output);
+          inplaceOps.push(op.index);
+        }
+      }
+    }
+  }
+
+  const buffers: PlannedBuffer[] = [];
+  const bufferOfGroup = new Map<number, PlannedBuffer>();
+  for (const l of life.values()) {
+    const root = groups.find(l.tensor);
+    let b = bufferOfGroup.get(root);
+    if (!b) {
+      b = { label: "", kind: "tensor", tensors: [], size: 0, first: l.first, last: l.last, offset: 0 };
+      bufferOfGroup.set(root, b);
+      buffers.push(b);
+    }
+    b.tensors.push(l.tensor);
+    b.size = Math.max(b.size, alignUp(l.bytes, alignment));
+    b.first = Math.min(b.first, l.first);
+    b.last = Math.max(b.last, l.last);
+  }
+  for (const b of buffers) b.label = b.tensors.map((t) => `t${t}`).join("=");
+  const scratchOf = new Map<number, PlannedBuffer>();
+  for (const opIndex of inplaceOps) {
+    const w = windowOpOf(graph, graph.ops[opIndex]!)!;
+    const s: PlannedBuffer = { label: `op${opIndex} depthwise channel`, kind: "scratch", tensors: [], size: alignUp(w.inH * w.inW, alignment), first: opIndex, last: opIndex, offset: 0 };
+    buffers.push(s);
+    scratchOf.set(opIndex, s);
+  }
+  const patchBuffers: PlannedBuffer[] = [];
+  if (patch) {
+    patch.bufferBytes.forEach((bytes, j) => {
+      const b: PlannedBuffer = { label: `patch of op${j} output`, kind: "patch", tensors: [], size: alignUp(bytes, alignment), first: 0, last: stageEnd, offset: 0 };
+      buffers.push(b);
+      patchBuffers.push(b);
+    });
+  }
+
+  const placement = greedyPlace(buffers);
+  buffers.forEach((b, i) => (b.offset = placement.offsets[i]!));
+  const tensorOffset = new Map<number, number>();
+  for (const b of buffers) for (const t of b.tensors) tensorOffset.set(t, b.offset);
+  const inplaceDepthwise = new Map<number, { offset: number; size: number }>();
+  for (const [op, s] of scratchOf) inplaceDepthwise.set(op, { offset: s.offset, size: s.size });
+
+  let peak = { op: 0, extent: -1, liveBytes: 0 };
+  let scratchBytes = 0;
+  for (let t = 0; t < Math.max(1, graph.ops.length); t++) {
+    let extent = 0;
+    let live = 0;
+    let scratch = 0;
+    for (const b of buffers) {
+      if (b.first > t || b.last < t) continue;
+      extent = Math.max(extent, b.offset + b.size);
+      live += b.size;
+      if (b.kind !== "tensor") scratch += b.size;
+    }
+    scratchBytes = Math.max(scratchBytes, scratch);
+    if (extent > peak.extent) peak = { op: t, extent, liveBytes: live };
+  }
+  return {
+    strategy: options.strategy,
+    alignment,
+    buffers,
+    arenaBytes: placement.arenaBytes,
+    scratchBytes,
+    tensorOffset,
+    inplaceDepthwise,
+    aliasedReshapes,
+    patch: patch ? { ...patch, bufferOffsets: patchBuffers.map((b) => b.offset) } : null,
+    peak,
+  };
+}

@@ -1,0 +1,117 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { readTflite, type Graph, type GraphOp, type GraphTensor } from "../../src/graph/index.js";
+import { greedyPlace, patchableDepth, planMemory, tensorLifetimes, type MemoryPlan } from "../../src/planner/index.js";
+import { Rng } from "../../src/tensor/rng.js";
+
+const MODELS = "/work/shared/models/mlperf-tiny";
+
+/** A random DAG of depthwise convs (stride 1 or 2), ADDs and RESHAPEs over [1,h,w,c] int8 tensors. */
+function randomGraph(rng: Rng): Graph {
+  const tensors: GraphTensor[] = [];
+  const add = (shape: number[], data?: Uint8Array): number => {
+    tensors.push({ index: tensors.length, name: `t${tensors.length}`, shape, dtype: "i8", ...(data ? { data } : {}) });
+    return tensors.length - 1;
+  };
+  const activations = [add([1, 2 + rng.int(12), 2 + rng.int(12), 1 + rng.int(8)])];
+  const ops: GraphOp[] = [];
+  const nOps = 1 + rng.int(14);
+  for (let i = 0; i < nOps; i++) {
+    const pick = (): number => activations[activations.length - 1 - rng.int(Math.min(4, activations.length))]!;
+    const r = rng.int(3);
+    const src = pick();
+    const shape = tensors[src]!.shape;
+    let op: GraphOp;
+    if (r === 0 && shape.length === 4) {
+      const [, h, w, c] = shape as [number, number, number, number];
+      const s = 1 + rng.int(2);
+      const filter = add([1, 3, 3, c], new Uint8Array(9 * c));
+      const out = add([1, Math.ceil(h / s), Math.ceil(w / s), c]);
+      op = { index: i, kind: "DEPTHWISE_CONV_2D", version: 1, inputs: [src, filter, -1], outputs: [out],
+        options: { type: "DepthwiseConv2DOptions", padding: "SAME", strideH: s, strideW: s, depthMultiplier: 1, fusedActivation: "NONE", dilationHFactor: 1, dilationWFactor: 1 } };
+    } else if (r === 1) {
+      const out = add([1, tensors[src]!.shape.reduce((a, b) => a * b, 1)]);
+      op = { index: i, kind: "RESHAPE", version: 1, inputs: [src], outputs: [out], options: { type: "None" } };
+    } else {
+      const out = add([1, 1 + rng.int(10), 1 + rng.int(10), 1 + rng.int(8)]);
+      op = { index: i, kind: "ADD", version: 1, inputs: [src, pick()], outputs: [out], options: { type: "AddOptions", fusedActivation: "NONE", potScaleInt16: false } };
+    }
+    ops.push(op);
+    activations.push(op.outputs[0]!);
+  }
+  const outputs = [activations[activations.length - 1]!];
+  if (rng.int(2) === 0) outputs.push(activations[rng.int(activations.length)]!);
+  return { tensors, ops, inputs: [0], outputs: [...new Set(outputs)], version: 3, metadata: [], signatures: [] };
+}
+
+/** Every pair of buffers alive at the same op occupies disjoint bytes; every tensor fits the arena. */
+function checkNoOverlap(graph: Graph, plan: MemoryPlan): void {
+  const bs = plan.buffers;
+  for (let i = 0; i < bs.length; i++) {
+    const a = bs[i]!;
+    expect(a.offset + a.size).toBeLessThanOrEqual(plan.arenaBytes);
+    for (let j = i + 1; j < bs.length; j++) {
+      const b = bs[j]!;
+      const together = !(a.first > b.last || b.first > a.last);
+      const disjoint = a.offset + a.size <= b.offset || b.offset + b.size <= a.offset;
+      if (together && a.size > 0 && b.size > 0) expect(disjoint, `${a.label} and ${b.label}`).toBe(true);
+    }
+  }
+  // Tensors sharing one buffer (in place) hand it over at one op: never two alive across more than that op.
+  const life = new Map(tensorLifetimes(graph).map((l) => [l.tensor, l]));
+  for (const b of bs) {
+    const ts = b.tensors.map((t) => life.get(t)!).sort((x, y) => x.first - y.first);
+    for (let k = 1; k < ts.length; k++) expect(ts[k]!.first).toBeGreaterThanOrEqual(ts[k - 1]!.last);
+  }
+  for (const l of life.values()) {
+    if (!plan.tensorOffset.has(l.tensor)) continue;
+    expect(plan.tensorOffset.get(l.tensor)! + l.bytes).toBeLessThanOrEqual(plan.arenaBytes);
+  }
+}
+
+describe("memory planner", () => {
+  it("greedy placement puts the largest buffer first and fills gaps", () => {
+    const p = greedyPlace([
+      { size: 10, first: 0, last: 1 },
+      { size: 30, first: 1, last: 2 },
+      { size: 20, first: 2, last: 3 },
+      { size: 5, first: 0, last: 0 },
+    ]);
+    expect(p.offsets).toEqual([30, 0, 30, 0]);
+    expect(p.arenaBytes).toBe(50);
+  });
+
+  it("property: on random graphs no two tensors alive at the same time overlap (tflm, dietml, patch)", () => {
+    const rng = new Rng(20261125);
+    let patched = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const graph = randomGraph(rng);
+      checkNoOverlap(graph, planMemory(graph, { strategy: "tflm" }));
+      checkNoOverlap(graph, planMemory(graph, { strategy: "dietml" }));
+      const depth = patchableDepth(graph);
+      if (depth > 0) {
+        const d = 1 + rng.int(depth);
+        try {
+          checkNoOverlap(graph, planMemory(graph, { strategy: "dietml", patch: { depth: d, grid: 2 + rng.int(2) } }));
+          patched++;
+        } catch (e) {
+          expect((e as Error).name).toBe("ArgumentError");
+        }
+      }
+    }
+    expect(patched).toBeGreaterThan(20);
+  });
+
+  it("reproduces TFLM's greedy arena and improves on it for the MLPerf Tiny models", () => {
+    const vww = readTflite(readFileSync(`${MODELS}/vww_96_int8.tflite`));
+    const kws = readTflite(readFileSync(`${MODELS}/kws_ref_model.tflite`));
+    expect(planMemory(vww, { strategy: "tflm" }).arenaBytes).toBe(64512);
+    expect(planMemory(kws, { strategy: "tflm" }).arenaBytes).toBe(16000);
+    const dw = planMemory(vww, { strategy: "dietml" });
+    expect(dw.arenaBytes).toBe(55296);
+    expect(dw.inplaceDepthwise.size).toBeGreaterThan(10);
+    const patch = planMemory(vww, { strategy: "dietml", patch: { depth: 4, grid: 5 } });
+    expect(patch.arenaBytes).toBeLessThan(103392 / 2);
+    expect(patch.patch!.extraMacs).toBeGreaterThan(0);
+  });
+});
