@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ArgumentError } from "../../src/errors/index.js";
 import { Rng } from "../../src/tensor/index.js";
 import {
   INT32_MAX,
@@ -58,9 +59,10 @@ describe("quantizeMultiplier", () => {
     }
   });
 
-  it("rejects negative or non-finite multipliers", () => {
-    expect(() => quantizeMultiplier(-1)).toThrow();
-    expect(() => quantizeMultiplier(Number.NaN)).toThrow();
+  it("rejects negative or non-finite multipliers with a typed error", () => {
+    expect(() => quantizeMultiplier(-1)).toThrow(ArgumentError);
+    expect(() => quantizeMultiplier(Number.NaN)).toThrow(ArgumentError);
+    expect(() => quantizeMultiplier(Infinity)).toThrow(ArgumentError);
   });
 });
 

@@ -6,10 +6,19 @@
  * fit a double's 53-bit mantissa, so it is split into two partial products that do.
  */
 
+import { ArgumentError } from "../../errors/index.js";
+
 export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;
 const TWO_POW_31 = 2147483648;
 const TWO_POW_30 = 1073741824;
+
+function badMultiplier(real: number): ArgumentError {
+  return new ArgumentError(
+    `a requantization multiplier (ratio of scales) is ${real}; it must be finite and non-negative`,
+    "the tensors' scales are out of range; re-quantize the model",
+  );
+}
 
 /** A real multiplier as TFLite stores it: value ≈ multiplier * 2^(shift - 31), multiplier in [2^30, 2^31). */
 export interface QuantizedMultiplier {
@@ -24,6 +33,7 @@ export function roundHalfAway(x: number): number {
 
 /** std::frexp for finite positive x: x = q * 2^e with q in [0.5, 1). */
 export function frexp(x: number): { q: number; e: number } {
+  if (!(x > 0) || !Number.isFinite(x)) throw badMultiplier(x);
   let e = Math.ceil(Math.log2(x)) | 0;
   let q = x / 2 ** e;
   // log2 can be off by one ulp near powers of two; nudge into [0.5, 1).
@@ -37,9 +47,7 @@ export function frexp(x: number): { q: number; e: number } {
  * (positive = left shift). Zero maps to (0, 0); shifts below -31 flush to zero like TFLite.
  */
 export function quantizeMultiplier(real: number): QuantizedMultiplier {
-  if (!(real >= 0) || !Number.isFinite(real)) {
-    throw new RangeError(`quantizeMultiplier: multiplier must be finite and >= 0, got ${real}`);
-  }
+  if (!(real >= 0) || !Number.isFinite(real)) throw badMultiplier(real);
   if (real === 0) return { multiplier: 0, shift: 0 };
   const { q, e } = frexp(real);
   let shift = e;
