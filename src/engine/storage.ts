@@ -3,7 +3,7 @@
  * non-constant tensor once, at prepare time; a memory planner slots in by handing out views into a
  * shared arena (tensors whose lifetimes do not overlap may share bytes).
  */
-import { UnsupportedError } from "../errors/index.js";
+import { ArgumentError, UnsupportedError } from "../errors/index.js";
 import type { Graph, GraphTensor } from "../graph/index.js";
 import { elementCount } from "../graph/index.js";
 
@@ -56,5 +56,45 @@ export function createSimpleStorage(graph: Graph): TensorStorage {
     get bytes() {
       return bytes;
     },
+  };
+}
+
+/**
+ * Views into one shared arena at byte offsets a memory planner chose. Tensors whose lifetimes do not
+ * overlap may share bytes; the planner is responsible for that, this only checks bounds and alignment.
+ */
+export function createArenaStorage(offsets: ReadonlyMap<number, number>, arenaBytes: number): StorageFactory {
+  return (graph: Graph): TensorStorage => {
+    if (!Number.isInteger(arenaBytes) || arenaBytes < 0 || arenaBytes > MAX_ACTIVATION_BYTES) {
+      throw new ArgumentError(`arena size ${arenaBytes} is not a byte count between 0 and ${MAX_ACTIVATION_BYTES}`, "pass the planner's arena size");
+    }
+    const arena = new ArrayBuffer(arenaBytes);
+    const views = new Map<number, ActivationArray>();
+    return {
+      viewOf(tensor: GraphTensor): ActivationArray {
+        const existing = views.get(tensor.index);
+        if (existing) return existing;
+        const offset = offsets.get(tensor.index);
+        if (offset === undefined) {
+          throw new ArgumentError(`the memory plan has no offset for tensor ${tensor.index} "${tensor.name}"`, "plan every non-constant tensor of the graph");
+        }
+        const size = elementCount(tensor.shape);
+        const width = tensor.dtype === "i8" ? 1 : 4;
+        if (!Number.isInteger(offset) || offset < 0 || offset % width !== 0 || offset + size * width > arenaBytes) {
+          throw new ArgumentError(
+            `tensor ${tensor.index} "${tensor.name}" (${size * width} bytes) does not fit the arena at offset ${offset} (arena ${arenaBytes} bytes, alignment ${width})`,
+            "fix the memory plan: offsets must be aligned to the element size and inside the arena",
+          );
+        }
+        let view: ActivationArray;
+        if (tensor.dtype === "i8") view = new Int8Array(arena, offset, size);
+        else if (tensor.dtype === "f32") view = new Float32Array(arena, offset, size);
+        else if (tensor.dtype === "i32") view = new Int32Array(arena, offset, size);
+        else view = activationArrayFor(tensor, size); // throws the typed dtype error
+        views.set(tensor.index, view);
+        return view;
+      },
+      bytes: graph.tensors.length === 0 ? 0 : arenaBytes,
+    };
   };
 }
