@@ -44,12 +44,17 @@ export function batchNorm(x: Variable, gamma: Variable, beta: Variable, opts: Ba
     if (rows < 2) {
       throw new ShapeError(`batchNorm: training needs more than one value per channel, got input ${formatShape(x.shape)}`, "use a batch larger than 1 or call eval()");
     }
-    const variance = channelStats(xv, rows, c, mean);
+    const sum = new Float64Array(c);
+    const sumSq = new Float64Array(c);
+    channelSums(xv, xv, c, sum, sumSq);
     for (let ch = 0; ch < c; ch++) {
-      invStd[ch] = 1 / Math.sqrt(variance[ch]! + eps);
-      opts.runningMean[ch] = (1 - momentum) * opts.runningMean[ch]! + momentum * mean[ch]!;
-      const unbiased = (variance[ch]! * rows) / (rows - 1);
-      opts.runningVar[ch] = (1 - momentum) * opts.runningVar[ch]! + momentum * unbiased;
+      const m = sum[ch]! / rows;
+      // float64 sums of f32 data: E[x^2] - m^2 loses nothing that matters at these magnitudes
+      const variance = Math.max(sumSq[ch]! / rows - m * m, 0);
+      mean[ch] = m;
+      invStd[ch] = 1 / Math.sqrt(variance + eps);
+      opts.runningMean[ch] = (1 - momentum) * opts.runningMean[ch]! + momentum * m;
+      opts.runningVar[ch] = (1 - momentum) * opts.runningVar[ch]! + (momentum * variance * rows) / (rows - 1);
     }
   } else {
     mean.set(opts.runningMean);
@@ -59,14 +64,13 @@ export function batchNorm(x: Variable, gamma: Variable, beta: Variable, opts: Ba
   const bt = beta.values;
   const scale = new Float32Array(c);
   const shift = new Float32Array(c);
+  const zero = new Float32Array(c);
   for (let ch = 0; ch < c; ch++) {
     scale[ch] = g[ch]! * invStd[ch]!;
     shift[ch] = bt[ch]! - mean[ch]! * scale[ch]!;
   }
   const y = new Float32Array(xv.length);
-  for (let o = 0; o < xv.length; o += c) {
-    for (let ch = 0; ch < c; ch++) y[o + ch] = xv[o + ch]! * scale[ch]! + shift[ch]!;
-  }
+  channelAffine(xv, scale, xv, zero, shift, c, y);
   const needX = needsGrad(x);
   const needGamma = needsGrad(gamma);
   const needBeta = needsGrad(beta);
@@ -74,58 +78,54 @@ export function batchNorm(x: Variable, gamma: Variable, beta: Variable, opts: Ba
   const saved = { x: keepStats ? xv : null, mean: keepStats ? mean : null, invStd: keepStats ? invStd : null, gamma: needX ? g : null };
   const training = opts.training;
   return recordOp("batchNorm", [x, gamma, beta], y, x.shape, saved, (dy, s) => {
+    // sums of dy and of dy * x give dBeta and dGamma = sum dy * xhat = invStd * (sum dy x - mean * sum dy)
     const dBeta = new Float64Array(c);
-    const dGamma = new Float64Array(c);
-    for (let o = 0; o < dy.length; o += c) {
-      for (let ch = 0; ch < c; ch++) {
-        const d = dy[o + ch]!;
-        dBeta[ch] += d;
-        if (s.x !== null) dGamma[ch] += d * (s.x[o + ch]! - s.mean![ch]!) * s.invStd![ch]!;
-      }
+    const dyX = new Float64Array(c);
+    channelSums(dy, s.x ?? dy, c, dBeta, dyX);
+    const dGamma = new Float32Array(c);
+    if (s.x !== null) {
+      for (let ch = 0; ch < c; ch++) dGamma[ch] = s.invStd![ch]! * (dyX[ch]! - s.mean![ch]! * dBeta[ch]!);
     }
     let dx: Float32Array | null = null;
     if (needX) {
-      const sx = s.x!;
-      const sm = s.mean!;
-      const si = s.invStd!;
-      const sg = s.gamma!;
-      dx = new Float32Array(dy.length);
-      const k1 = new Float32Array(c); // coefficient of dy
-      const k2 = new Float32Array(c); // coefficient of xhat
-      const k0 = new Float32Array(c); // constant
+      // dx = k1 * dy + k2 * xhat + k0, with xhat = (x - mean) * invStd folded into a * x + b
+      const k1 = new Float32Array(c);
+      const a = new Float32Array(c);
+      const b = new Float32Array(c);
       for (let ch = 0; ch < c; ch++) {
-        k1[ch] = sg[ch]! * si[ch]!;
-        // batch statistics depend on x in training mode; running statistics are constants in eval mode
-        k2[ch] = training ? (-k1[ch]! * dGamma[ch]!) / rows : 0;
-        k0[ch] = training ? (-k1[ch]! * dBeta[ch]!) / rows : 0;
+        const k = s.gamma![ch]! * s.invStd![ch]!;
+        k1[ch] = k;
+        if (!training) continue; // running statistics are constants: dx = k * dy
+        const k2 = (-k * dGamma[ch]!) / rows;
+        const k0 = (-k * dBeta[ch]!) / rows;
+        a[ch] = k2 * s.invStd![ch]!;
+        b[ch] = k0 - k2 * s.invStd![ch]! * s.mean![ch]!;
       }
-      for (let o = 0; o < dy.length; o += c) {
-        for (let ch = 0; ch < c; ch++) {
-          const xhat = (sx[o + ch]! - sm[ch]!) * si[ch]!;
-          dx[o + ch] = k1[ch]! * dy[o + ch]! + k2[ch]! * xhat + k0[ch]!;
-        }
-      }
+      dx = new Float32Array(dy.length);
+      channelAffine(dy, k1, s.x!, a, b, c, dx);
     }
-    return [dx, needGamma ? Float32Array.from(dGamma) : null, needBeta ? Float32Array.from(dBeta) : null];
+    return [dx, needGamma ? dGamma : null, needBeta ? Float32Array.from(dBeta) : null];
   });
 }
 
-/** Per-channel mean (written into `mean`) and biased variance of a [rows, c] matrix, two-pass for accuracy. */
-function channelStats(x: Float32Array, rows: number, c: number, mean: Float32Array): Float64Array {
-  const sum = new Float64Array(c);
-  for (let o = 0; o < x.length; o += c) {
-    for (let ch = 0; ch < c; ch++) sum[ch] += x[o + ch]!;
-  }
-  for (let ch = 0; ch < c; ch++) mean[ch] = sum[ch]! / rows;
-  const sq = new Float64Array(c);
-  for (let o = 0; o < x.length; o += c) {
+/** Per-channel sums of u and of u * v over a channel-last array, accumulated in float64. */
+function channelSums(u: Float32Array, v: Float32Array, c: number, sumU: Float64Array, sumUV: Float64Array): void {
+  const n = u.length;
+  for (let o = 0; o < n; o += c) {
     for (let ch = 0; ch < c; ch++) {
-      const d = x[o + ch]! - mean[ch]!;
-      sq[ch] += d * d;
+      const d = u[o + ch]!;
+      sumU[ch] += d;
+      sumUV[ch] += d * v[o + ch]!;
     }
   }
-  for (let ch = 0; ch < c; ch++) sq[ch] = sq[ch]! / rows;
-  return sq;
+}
+
+/** out = k[ch] * u + a[ch] * v + b[ch] over a channel-last array: one pass, per-channel coefficients. */
+function channelAffine(u: Float32Array, k: Float32Array, v: Float32Array, a: Float32Array, b: Float32Array, c: number, out: Float32Array): void {
+  const n = u.length;
+  for (let o = 0; o < n; o += c) {
+    for (let ch = 0; ch < c; ch++) out[o + ch] = k[ch]! * u[o + ch]! + a[ch]! * v[o + ch]! + b[ch]!;
+  }
 }
 
 /** Group normalisation: x is [N, ..., C]; each sample's channels split into `groups` contiguous groups. */
