@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { readCheckpoint } from "../../src/train/index.js";
+import { readCheckpoint, writeCheckpoint } from "../../src/train/index.js";
 import { captureIo } from "./captureIo.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dietml-cli-"));
@@ -64,6 +64,20 @@ describe("dietml train", () => {
     expect(stderr).toContain(`error: ${out}: tensor "w": entry is not an object`);
     expect(stderr).toMatch(/^hint: /m);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("will not resume an unfinished run with other settings unless --no-resume is given", async () => {
+    const out = join(dir, "other-run.safetensors");
+    writeCheckpoint(out, {
+      settings: { model: "lenet5", seed: 3 }, epochsDone: 1, complete: false, rngState: [1, 2, 3, 4], history: [],
+      parameters: [], buffers: [], optimizer: [],
+    });
+    const refused = captureIo();
+    expect(await runCli([...quick, "--out", out, "--resume"], refused)).toBe(2);
+    expect(refused.err.join("")).toMatch(/holds an unfinished run with other settings \(model "lenet5" there vs "lenet300" now/);
+    expect(refused.err.join("")).toMatch(/hint: .*--no-resume/);
+    expect(await runCli([...quick, "--out", out, "--no-resume"], captureIo())).toBe(0);
+    expect(readCheckpoint(out).complete).toBe(true);
   });
 
   it("bad option values are typed errors with exit code 2", async () => {

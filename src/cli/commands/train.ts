@@ -1,6 +1,6 @@
 /** `dietml train`: train a zoo model on a dataset, checkpointing each epoch, and evaluate it. */
 import type { Command } from "commander";
-import { runTraining, type TrainRunReport } from "../../train/index.js";
+import { recipeFor, runTraining, type TrainRunReport } from "../../train/index.js";
 import { printResult, type CliIo } from "../io.js";
 import { parseChoice, parseNonNegativeInt, parseNonNegativeNumber, parsePositiveInt, parsePositiveNumber } from "../options.js";
 import { createTrainProgress } from "../trainProgress.js";
@@ -19,7 +19,8 @@ export interface TrainCliOptions {
   optimizer?: (typeof TRAIN_OPTIMIZERS)[number];
   weightDecay?: number;
   out: string;
-  resume: boolean;
+  /** Undefined unless --resume or --no-resume was given; resuming is the default. */
+  resume?: boolean;
   json: boolean;
 }
 
@@ -36,6 +37,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option("--optimizer <name>", `optimizer (${TRAIN_OPTIMIZERS.join(", ")}; default: per model)`, parseChoice("--optimizer", TRAIN_OPTIMIZERS))
     .option("--weight-decay <wd>", "L2 weight decay (default: per model)", parseNonNegativeNumber("--weight-decay"))
     .requiredOption("--out <file>", "checkpoint to write (.safetensors)")
+    .option("--resume", "continue an unfinished run from the checkpoint at --out (the default)")
     .option("--no-resume", "start from scratch even if --out holds a checkpoint of an unfinished run")
     .option("--json", "print one JSON object with the final metrics on stdout", false)
     .addHelpText(
@@ -46,12 +48,22 @@ Examples:
   $ dietml train --model lenet300 --data fashion-mnist --out lenet300.safetensors --json
   $ dietml train --model lenet5 --optimizer sgd --lr 0.05 --batch-size 64 --out lenet5.safetensors
 
+Defaults per model (each overridable):
+${defaultsText()}
+
 A run killed part-way resumes from the last epoch's checkpoint when started again with the same --out
 (pass --no-resume to start over). Set DIETML_DATA_DIR to read the Fashion-MNIST IDX files from another folder.`,
     )
     .action(async (opts: TrainCliOptions) => {
       await runTrain(opts, io);
     });
+}
+
+function defaultsText(): string {
+  return TRAIN_MODELS.map((m) => {
+    const r = recipeFor(m);
+    return `  ${m.padEnd(9)} ${r.epochs} epochs, batch ${r.batchSize}, ${r.optimizer} lr ${r.lr[r.optimizer]}, cosine decay, weight decay ${r.weightDecay}`;
+  }).join("\n");
 }
 
 async function runTrain(opts: TrainCliOptions, io: CliIo): Promise<void> {
