@@ -19,7 +19,7 @@ export interface OpKernel<P = unknown> {
   eval(params: P, io: OpIo): void;
 }
 
-export type KernelDType = "f32" | "i8";
+export type KernelDType = "f32" | "i8" | "f16";
 
 const registry = new Map<string, OpKernel>();
 

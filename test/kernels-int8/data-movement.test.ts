@@ -97,3 +97,16 @@ describe("QUANTIZE / DEQUANTIZE / RESHAPE", () => {
     expect(() => prepareModel(singleOpGraph("RESHAPE", opts, [{ shape: [2, 3], dtype: "f32" }], { shape: [5], dtype: "f32" }))).toThrow(ShapeError);
   });
 });
+
+describe("DEQUANTIZE float16", () => {
+  it("decodes float16 constants (normal, subnormal, signed, infinite)", () => {
+    // 0x3c00 = 1, 0xc000 = -2, 0x3555 ~ 0.33325, 0x0001 = 2^-24, 0x7c00 = +inf.
+    const halves = [0x3c00, 0xc000, 0x3555, 0x0001, 0x7c00];
+    const bytes = new Uint8Array(halves.flatMap((h) => [h & 0xff, h >> 8]));
+    const g = singleOpGraph("DEQUANTIZE", none, [{ shape: [5], dtype: "f16" }], { shape: [5], dtype: "f32" });
+    g.tensors[0]!.data = bytes;
+    g.inputs = [];
+    const out = prepareModel(g).invoke([]).outputs[0]!;
+    expect(Array.from(out)).toEqual([1, -2, Math.fround(0.333251953125), Math.fround(2 ** -24), Infinity]);
+  });
+});
