@@ -1,11 +1,13 @@
 /**
  * Fuzz the .tflite reader with 10,000+ seeded mutants of the reference models. Every outcome
  * must be a parsed graph or a DietmlError: no RangeError/TypeError, no hang, no runaway memory.
- * Accepted mutants must also summarize and round-trip through the writer.
+ * Accepted mutants must also summarize, round-trip through the writer and export to ONNX
+ * (or be refused with a typed error).
  */
 import { describe, expect, it } from "vitest";
 import { DietmlError } from "../../src/errors/index.js";
 import { readTflite, summarizeGraph, writeTflite } from "../../src/graph/index.js";
+import { writeOnnx } from "../../src/graph/onnx/index.js";
 import { Rng } from "../../src/tensor/index.js";
 import { MODEL_NAMES, modelBytes } from "./models.js";
 import { mutate, structureOffsets } from "./mutate.js";
@@ -41,6 +43,7 @@ describe("tflite reader fuzz", () => {
             const once = writeTflite(g);
             const twice = writeTflite(readTflite(once, "rewritten.tflite"));
             if (!Buffer.from(once).equals(Buffer.from(twice))) failures.push(`${name}: ${m.how}: rewrite not stable`);
+            writeOnnx(g);
           }
         } catch (e) {
           if (e instanceof DietmlError) {

@@ -4,6 +4,7 @@
  * and pool ops take). Layout changes are inserted on demand and cached, so a chain of convs stays
  * in NCHW and transposes appear only where an op needs the other layout.
  */
+import { UnsupportedError } from "../../errors/index.js";
 import { denseByteSize } from "../dtype.js";
 import type { Graph, GraphDType, GraphTensor } from "../ir.js";
 import { nodeProto, tensorProto, type AttributeValue } from "./onnx-proto.js";
@@ -120,7 +121,7 @@ export function permute(data: Uint8Array, shape: readonly number[], perm: readon
       rem -= idx[k]! * outStrides[k]!;
       src += idx[k]! * inStrides[perm[k]!]!;
     }
-    bytes.set(data.subarray(src * elementBytes, (src + 1) * elementBytes), o * elementBytes);
+    for (let b = 0; b < elementBytes; b++) bytes[o * elementBytes + b] = data[src * elementBytes + b]!;
   }
   return { shape: outShape, bytes };
 }
@@ -145,7 +146,7 @@ function encode(dtype: GraphDType, values: readonly number[]): Uint8Array {
     else if (dtype === "i8") view.setInt8(i, v);
     else if (dtype === "u8") view.setUint8(i, v);
     else if (dtype === "i16") view.setInt16(2 * i, v, true);
-    else throw new Error(`internal: cannot encode ${dtype} constants`);
+    else throw new UnsupportedError(`ONNX export cannot write ${dtype} constants`, "use float32 or int8/uint8/int16/int32/int64 tensors");
   });
   return new Uint8Array(view.buffer);
 }

@@ -101,6 +101,7 @@ function pool(ctx: OnnxContext, op: GraphOp, kind: "AveragePool" | "MaxPool"): v
   if (o.type !== "Pool2DOptions") throw badOptions(op);
   const x = input(ctx, op, 0)!;
   const y = output(ctx, op);
+  if (x.shape.length !== 4 || y.shape.length !== 4) throw new UnsupportedError(`${where(op)}: ONNX export needs 4-D input and output`, "pool NHWC tensors");
   const k = [o.filterHeight, o.filterWidth];
   const stride = [o.strideH, o.strideW];
   const attrs: Record<string, number | number[]> = {
@@ -194,6 +195,7 @@ function pad(ctx: OnnxContext, op: GraphOp): void {
   if (!p?.data) throw new UnsupportedError(`${where(op)}: ONNX export needs constant paddings`, "convert with constant paddings");
   const flat = constantAsIndices(p);
   const rank = x.shape.length;
+  if (flat.length !== 2 * rank) throw new UnsupportedError(`${where(op)}: ${flat.length} padding values for a rank-${rank} input`, "give a [rank, 2] paddings tensor");
   const pads = [...Array.from({ length: rank }, (_, d) => flat[2 * d]!), ...Array.from({ length: rank }, (_, d) => flat[2 * d + 1]!)];
   // TFLite pads quantized tensors with the zero point (PADV2: with its constant input), in the integers.
   const fill = input(ctx, op, 2);
@@ -218,27 +220,49 @@ function badOptions(op: GraphOp): UnsupportedError {
   return new UnsupportedError(`${where(op)} carries options ${op.options.type}`, "the model is malformed; re-export it");
 }
 
-export const LOWERINGS: Record<string, Lowering> = {
-  CONV_2D: (c, op) => conv(c, op, false),
-  DEPTHWISE_CONV_2D: (c, op) => conv(c, op, true),
-  AVERAGE_POOL_2D: (c, op) => pool(c, op, "AveragePool"),
-  MAX_POOL_2D: (c, op) => pool(c, op, "MaxPool"),
-  FULLY_CONNECTED: fullyConnected,
-  RESHAPE: reshape,
-  SOFTMAX: softmax,
-  ADD: (c, op) => binary(c, op, "Add"),
-  SUB: (c, op) => binary(c, op, "Sub"),
-  MUL: (c, op) => binary(c, op, "Mul"),
-  QUANTIZE: quantize,
-  DEQUANTIZE: dequantize,
-  MEAN: mean,
-  PAD: pad,
-  PADV2: pad,
-  CONCATENATION: concatenation,
-  RELU: (c, op) => unary(c, op, (v) => c.apply("Relu", [v])),
-  RELU6: (c, op) => unary(c, op, (v) => clip(c, v, 0, 6)),
-  RELU_N1_TO_1: (c, op) => unary(c, op, (v) => clip(c, v, -1, 1)),
-  LOGISTIC: (c, op) => unary(c, op, (v) => c.apply("Sigmoid", [v])),
-  TANH: (c, op) => unary(c, op, (v) => c.apply("Tanh", [v])),
-  HARD_SWISH: (c, op) => unary(c, op, (v) => c.apply("HardSwish", [v])),
+/**
+ * Checks the op has its first `required` inputs (all of them when "all") and an output, so the
+ * lowerings can index them freely.
+ */
+function withArity(required: number | "all", lower: Lowering): Lowering {
+  return (ctx, op) => {
+    const n = required === "all" ? Math.max(op.inputs.length, 1) : required;
+    const missing = Array.from({ length: n }, (_, k) => k).find((k) => op.inputs[k] === undefined || op.inputs[k]! < 0);
+    if (missing !== undefined || op.outputs.length === 0) {
+      throw new UnsupportedError(
+        `${where(op)} has ${op.inputs.length} inputs and ${op.outputs.length} outputs; ONNX export needs input ${missing ?? 0} and an output`,
+        "the model is malformed; re-export it",
+      );
+    }
+    lower(ctx, op);
+  };
+}
+
+const BY_KIND: Record<string, [number | "all", Lowering]> = {
+  CONV_2D: [2, (c, op) => conv(c, op, false)],
+  DEPTHWISE_CONV_2D: [2, (c, op) => conv(c, op, true)],
+  AVERAGE_POOL_2D: [1, (c, op) => pool(c, op, "AveragePool")],
+  MAX_POOL_2D: [1, (c, op) => pool(c, op, "MaxPool")],
+  FULLY_CONNECTED: [2, fullyConnected],
+  RESHAPE: [1, reshape],
+  SOFTMAX: [1, softmax],
+  ADD: ["all", (c, op) => binary(c, op, "Add")],
+  SUB: ["all", (c, op) => binary(c, op, "Sub")],
+  MUL: ["all", (c, op) => binary(c, op, "Mul")],
+  QUANTIZE: [1, quantize],
+  DEQUANTIZE: [1, dequantize],
+  MEAN: [2, mean],
+  PAD: [2, pad],
+  PADV2: [2, pad],
+  CONCATENATION: ["all", concatenation],
+  RELU: [1, (c, op) => unary(c, op, (v) => c.apply("Relu", [v]))],
+  RELU6: [1, (c, op) => unary(c, op, (v) => clip(c, v, 0, 6))],
+  RELU_N1_TO_1: [1, (c, op) => unary(c, op, (v) => clip(c, v, -1, 1))],
+  LOGISTIC: [1, (c, op) => unary(c, op, (v) => c.apply("Sigmoid", [v]))],
+  TANH: [1, (c, op) => unary(c, op, (v) => c.apply("Tanh", [v]))],
+  HARD_SWISH: [1, (c, op) => unary(c, op, (v) => c.apply("HardSwish", [v]))],
 };
+
+export const LOWERINGS: Record<string, Lowering> = Object.fromEntries(
+  Object.entries(BY_KIND).map(([kind, [required, lower]]) => [kind, withArity(required, lower)]),
+);
