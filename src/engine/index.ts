@@ -1,3 +1,20 @@
+/**
+ * The int8/float32 executor for graphs read from .tflite (TFLite Micro semantics, bit for bit).
+ *
+ *   const model = prepareModel(readTflite(bytes, "model.tflite"));   // validates, computes kernel params
+ *   const { outputs } = model.invoke([input]);                       // typed arrays in, copies out
+ *   const { intermediates } = model.invoke([input], { capture: true }); // every op output, in order
+ *   const [y] = model.runOp(3, [x]);                                 // one layer on given inputs
+ *
+ * Kernels: one registry entry per (op kind, input dtype) with a `prepare` (checks + constants, once)
+ * and an `eval` (the hot loop on bound typed arrays). A faster implementation replaces an entry:
+ *
+ *   const ref = findKernel("CONV_2D", "i8")!;
+ *   registerKernel("CONV_2D", "i8", { prepare: ref.prepare, eval: mySimdConvEval });
+ *
+ * Storage: activations come from a `StorageFactory` (default: one buffer per tensor); a memory planner
+ * passes `createArenaStorage(offsets, bytes)` to place tensors in one shared arena.
+ */
 export { prepareModel, CompiledModel, type CapturedTensor, type InvokeResult, type PrepareOptions } from "./model.js";
 export { registerKernel, findKernel, supportedOps, type OpKernel, type OpIo, type KernelDType } from "./registry.js";
 export { PrepareContext } from "./context.js";
