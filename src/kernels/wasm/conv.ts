@@ -1,7 +1,7 @@
 import { sizeOf } from "../../tensor/index.js";
 import { ShapeError } from "../../errors/index.js";
 import { conv2dOutputShape, convGroups, expectLength, type Conv2dParams, type Nhwc } from "../params.js";
-import { allocScratch, argsRecord, copyIn, f32View, resetScratch } from "./memory.js";
+import { allocScratch, argsRecord, copyIn, copyOut, f32View, resetScratch } from "./memory.js";
 import { loadKernelModule, type KernelModule } from "./modules.js";
 import { gemmInMemory } from "./gemm.js";
 import { poolThreads, runTask } from "./pool.js";
@@ -91,7 +91,7 @@ export function conv2dWasm(
       m: positions, n: coutG, k: rowLen, accumulate: bias !== null,
     });
   }
-  return { y: f32View(yPtr, positions * cout).slice(), yShape: plan.yShape };
+  return { y: copyOut(yPtr, positions * cout), yShape: plan.yShape };
 }
 
 /** dx: per group, dcols = dy_g x W_g, then col2im scatter-adds the columns into dx. */
@@ -120,7 +120,7 @@ export function conv2dBackwardInputWasm(
     });
     if (!plan.pointwise) runTask(mod, "col2imTask", geometry(plan, dxPtr, g, cols), xShape[0], threadsFor(positions * rowLen));
   }
-  return f32View(dxPtr, xSize).slice();
+  return copyOut(dxPtr, xSize);
 }
 
 /** dW (OHWI): per group, dW_g = dy_g^T x cols_g. */
@@ -150,5 +150,5 @@ export function conv2dBackwardFilterWasm(
       m: coutG, n: rowLen, k: positions, accumulate: false,
     });
   }
-  return f32View(dwPtr, wSize).slice();
+  return copyOut(dwPtr, wSize);
 }

@@ -1,7 +1,7 @@
 import { sizeOf } from "../../tensor/index.js";
 import { ShapeError } from "../../errors/index.js";
 import { conv2dOutputShape, depthwiseMultiplier, expectLength, type Conv2dParams, type Nhwc } from "../params.js";
-import { allocScratch, argsRecord, copyIn, f32View, resetScratch } from "./memory.js";
+import { allocScratch, argsRecord, copyIn, copyOut, f32View, resetScratch } from "./memory.js";
 import { loadKernelModule, type KernelModule } from "./modules.js";
 import { poolThreads, runTask } from "./pool.js";
 
@@ -87,7 +87,7 @@ export function depthwiseConv2dWasm(
   const ySize = sizeOf(pl.yShape);
   const yPtr = allocScratch(ySize * 4);
   runTask(mod, "depthwiseForwardTask", record(pl, xPtr, wPtr, yPtr, bPtr, 0), xShape[0] * pl.yShape[1], threads(pl));
-  return { y: f32View(yPtr, ySize).slice(), yShape: pl.yShape };
+  return { y: copyOut(yPtr, ySize), yShape: pl.yShape };
 }
 
 export function depthwiseConv2dBackwardInputWasm(
@@ -105,7 +105,7 @@ export function depthwiseConv2dBackwardInputWasm(
   const dxPtr = allocScratch(dxSize * 4);
   f32View(dxPtr, dxSize).fill(0);
   runTask(mod, "depthwiseBackwardInputTask", record(pl, 0, wPtr, dyPtr, 0, dxPtr), xShape[0], threads(pl));
-  return sumRepeatedChannels(f32View(dxPtr, dxSize).slice(), pl.positions, xShape[3], pl.mult);
+  return sumRepeatedChannels(copyOut(dxPtr, dxSize), pl.positions, xShape[3], pl.mult);
 }
 
 export function depthwiseConv2dBackwardFilterWasm(
@@ -122,5 +122,5 @@ export function depthwiseConv2dBackwardFilterWasm(
   const dwSize = sizeOf(wShape);
   const dwPtr = allocScratch(dwSize * 4);
   runTask(mod, "depthwiseBackwardFilterTask", record(pl, xPtr, 0, dyPtr, 0, dwPtr), Math.ceil(pl.c / 4), threads(pl));
-  return f32View(dwPtr, dwSize).slice();
+  return copyOut(dwPtr, dwSize);
 }

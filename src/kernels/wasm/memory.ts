@@ -10,11 +10,23 @@ const ALIGN = 64;
 
 export const sharedMemory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
 
+/** Start of the scratch region; persistent allocations sit between RESERVED_BYTES and here. */
+let scratchBase = RESERVED_BYTES;
 let top = RESERVED_BYTES;
 
 /** Frees every scratch allocation (kernel calls are synchronous and never nested). */
 export function resetScratch(): void {
-  top = RESERVED_BYTES;
+  top = scratchBase;
+}
+
+/**
+ * Reserves bytes that survive resetScratch for the life of the process (e.g. weights packed once at model
+ * load). Taken above every live scratch allocation, so it is safe at any time; never freed.
+ */
+export function allocPersistent(bytes: number): number {
+  const ptr = allocScratch(bytes);
+  scratchBase = top;
+  return ptr;
 }
 
 /** Reserves `bytes` (64-byte aligned) in the shared memory, growing it when needed; returns the address. */
@@ -33,6 +45,16 @@ export function f32View(ptr: number, length: number): Float32Array {
 
 export function i32View(ptr: number, length: number): Int32Array {
   return new Int32Array(sharedMemory.buffer, ptr, length);
+}
+
+/**
+ * Copies `length` floats at `ptr` out into a new plain array. (TypedArray.slice on a view of shared memory
+ * takes a slow element-wise path in V8; allocate-then-set is ~5x faster.)
+ */
+export function copyOut(ptr: number, length: number): Float32Array {
+  const out = new Float32Array(length);
+  out.set(f32View(ptr, length));
+  return out;
 }
 
 /** Copies a JS array into fresh scratch memory, returning its address. */
