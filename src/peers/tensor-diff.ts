@@ -27,6 +27,11 @@ export interface TensorDiff {
   readonly maxAbsDiff: number;
   /** Largest difference in LSB of our tensor's quantization; absent when ours is float. */
   readonly maxLsbDiff?: number;
+  /**
+   * For an int8 tensor against a real-valued reference: reference elements outside the range int8 can
+   * represent with our scale and zero point (saturation: the calibration range was too narrow).
+   */
+  readonly outOfRange?: number;
   /** ||ours - ref|| / ||ref|| over the whole tensor (0 when both are zero). */
   readonly relativeError: number;
 }
@@ -52,6 +57,8 @@ export function diffTensors(ours: TensorSample, ref: TensorSample, tolerance: Di
   let differing = 0;
   let maxAbs = 0;
   let maxLsb = 0;
+  let outOfRange = 0;
+  const checkRange = oq !== undefined && rq === undefined && ours.values instanceof Int8Array;
   let diffSq = 0;
   let refSq = 0;
   for (let i = 0; i < ours.values.length; i++) {
@@ -62,6 +69,10 @@ export function diffTensors(ours: TensorSample, ref: TensorSample, tolerance: Di
     diffSq += d * d;
     refSq += r * r;
     if (d > maxAbs || Number.isNaN(d)) maxAbs = d;
+    if (checkRange) {
+      const q = r / oq!.scale + oq!.zeroPoint;
+      if (q < -128.5 || q > 127.5) outOfRange++;
+    }
     if (oq) {
       // Same quantization on both sides: count whole steps exactly, without float rounding noise.
       const lsb = rq && rq.scale === oq.scale && rq.zeroPoint === oq.zeroPoint ? Math.abs(ours.values[i]! - ref.values[i]!) : d / oq.scale;
@@ -78,6 +89,7 @@ export function diffTensors(ours: TensorSample, ref: TensorSample, tolerance: Di
     mismatches,
     maxAbsDiff: maxAbs,
     ...(oq ? { maxLsbDiff: maxLsb } : {}),
+    ...(checkRange ? { outOfRange } : {}),
     relativeError,
   };
 }

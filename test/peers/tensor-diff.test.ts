@@ -18,6 +18,14 @@ describe("diffTensors", () => {
     expect(d.maxAbsDiff).toBeCloseTo(0.3, 6);
     expect(d.maxLsbDiff).toBeCloseTo(3, 5);
     expect(d.mismatches).toBe(1);
+    expect(d.outOfRange).toBe(0);
+  });
+
+  it("counts float reference values int8 cannot represent with our scale (saturation)", () => {
+    const quant = { scale: 0.1, zeroPoint: -28 }; // representable: [-10, 15.5]
+    const d = diffTensors({ values: Int8Array.of(127, -128, 0), quant }, { values: Float32Array.of(20, -10.04, 2.8) });
+    expect(d.outOfRange).toBe(1);
+    expect(d.maxAbsDiff).toBeCloseTo(4.5, 5);
   });
 
   it("applies abs + rel tolerance to float tensors and flags NaN", () => {
