@@ -95,6 +95,8 @@ describe("QUANTIZE / DEQUANTIZE / RESHAPE", () => {
     expect(Array.from(run("RESHAPE", opts, [{ shape: [2, 3], dtype: "i8", quant: q(1, 0) }], { shape: [6], dtype: "i8", quant: q(1, 0) }, [Int8Array.from([1, 2, 3, 4, 5, 6])])))
       .toEqual([1, 2, 3, 4, 5, 6]);
     expect(() => prepareModel(singleOpGraph("RESHAPE", opts, [{ shape: [2, 3], dtype: "f32" }], { shape: [5], dtype: "f32" }))).toThrow(ShapeError);
+    const squeeze: OpOptions = { type: "SqueezeOptions", squeezeDims: [0] };
+    expect(Array.from(run("SQUEEZE", squeeze, [{ shape: [1, 3], dtype: "f32" }], { shape: [3], dtype: "f32" }, [Float32Array.from([1, 2, 3])]))).toEqual([1, 2, 3]);
   });
 });
 

@@ -1,4 +1,4 @@
-/** RESHAPE, PAD, CONCATENATION, MEAN: data movement and reductions, int8 and float32. */
+/** RESHAPE (and its cousins SQUEEZE, EXPAND_DIMS), PAD, CONCATENATION, MEAN: data movement and reductions, int8 and float32. */
 import { UnsupportedError } from "../../errors/index.js";
 import { evalConcatenation, prepareConcatenation } from "../../kernels/int8/concatenation.js";
 import { evalMeanFloat, evalMeanInt8, prepareMean, prepareMeanInt8 } from "../../kernels/int8/mean.js";
@@ -9,16 +9,18 @@ import type { PrepareContext } from "../context.js";
 import { registerKernel, type KernelDType } from "../registry.js";
 
 for (const dtype of ["i8", "f32"] as const) {
-  registerKernel("RESHAPE", dtype, {
-    prepare: (ctx) => {
-      ctx.expectInputCount(1, 2);
-      ctx.expectDType(ctx.input(0), "input", dtype);
-      ctx.expectDType(ctx.output(), "output", dtype);
-      // The output tensor's shape is authoritative (the converter resolved -1 and the shape input).
-      return checkSameSize("RESHAPE", ctx.input(0).shape, ctx.output().shape);
-    },
-    eval: (_size, io) => io.outputs[0]!.set(io.inputs[0]!),
-  });
+  // Pure shape changes: the output tensor's shape is authoritative (the converter resolved -1 and any shape input).
+  for (const kind of ["RESHAPE", "SQUEEZE", "EXPAND_DIMS"]) {
+    registerKernel(kind, dtype, {
+      prepare: (ctx) => {
+        ctx.expectInputCount(1, 2);
+        ctx.expectDType(ctx.input(0), "input", dtype);
+        ctx.expectDType(ctx.output(), "output", dtype);
+        return checkSameSize(kind, ctx.input(0).shape, ctx.output().shape);
+      },
+      eval: (_size, io) => io.outputs[0]!.set(io.inputs[0]!),
+    });
+  }
 
   registerKernel("PAD", dtype, {
     prepare: (ctx) => {
