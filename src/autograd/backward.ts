@@ -57,7 +57,7 @@ export function backward(root: Variable, seed?: Float32Array): void {
       const g = grads[j];
       if (g === null || g === undefined || !input.requiresGrad) continue;
       // a gradient is shared when it is the incoming dy or handed to two inputs (x + x)
-      const shared = g === entry.g || grads.indexOf(g) !== j;
+      const shared = g === entry.g || grads.indexOf(g) !== j || grads.lastIndexOf(g) !== j;
       addPending(pending, input, g, !shared);
     }
   }

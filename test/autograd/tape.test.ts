@@ -21,6 +21,23 @@ describe("the tape", () => {
     expect(Array.from(x.grad!.data)).toEqual([5, 7, 9]);
   });
 
+  it("never lets one input's accumulation write into a gradient array another input also holds", () => {
+    // an op that hands the very same fresh array to both of its inputs
+    const twin = (a: ag.Variable, b: ag.Variable): ag.Variable =>
+      ag.recordOp("twin", [a, b], a.values.map((v, i) => v + b.values[i]!), a.shape, {}, (dy) => {
+        const g = Float32Array.from(dy);
+        return [g, g];
+      });
+    const a = ag.Variable.from([1, 1], [2], true);
+    const b = ag.Variable.from([1, 1], [2], true);
+    const h = twin(a, b);
+    // a's pending gradient gets a second contribution after twin's backward, while b's is still pending
+    const early = ag.add(ag.sum(ag.scale(b, 0)), ag.sum(ag.scale(a, 1)));
+    ag.backward(ag.add(early, ag.sum(ag.mul(h, h))));
+    expect(Array.from(a.grad!.data)).toEqual([5, 5]);
+    expect(Array.from(b.grad!.data)).toEqual([4, 4]);
+  });
+
   it("refuses a second backward through released nodes and a non-scalar without seed", () => {
     const x = ag.Variable.from([1, 2], [2], true);
     const loss = ag.sum(ag.mul(x, x));
