@@ -141,7 +141,6 @@ function restore(model: TrainableModel, optimizer: TrainOptimizer, opts: TrainLo
       "run again with the same settings to resume it, pass --no-resume to start over and overwrite it, or choose another --out",
     );
   }
-  if (state.epochsDone > opts.epochs) throw new ArgumentError(`${file} has ${state.epochsDone} epochs done, more than ${opts.epochs}`, "pass --no-resume");
   loadModelState(model, state, file);
   optimizer.loadStateTensors(new Map(state.optimizer));
   opts.rng.setState(state.rngState);

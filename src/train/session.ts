@@ -4,6 +4,7 @@
  * The same Rng initialises the model and then shuffles, so a resumed run that rebuilds the model from the
  * seed and restores the Rng state continues exactly where the killed one stopped.
  */
+import type { Variable } from "../autograd/index.js";
 import { loadFashionMnist, type TrainTestSplit } from "../data/index.js";
 import { createModel } from "../models/index.js";
 import { Adam, cosineSchedule, SGD, type Optimizer } from "../optim/index.js";
@@ -110,7 +111,7 @@ export function runTraining(opts: TrainRunOptions): TrainRunReport {
   };
 }
 
-function buildOptimizer(plan: TrainPlan, params: ReturnType<ReturnType<typeof createModel>["namedParameters"]>): Optimizer {
+function buildOptimizer(plan: TrainPlan, params: [string, Variable][]): Optimizer {
   return plan.optimizer === "adam"
     ? new Adam(params, { lr: plan.lr, weightDecay: plan.weightDecay })
     : new SGD(params, { lr: plan.lr, momentum: SGD_MOMENTUM, nesterov: true, weightDecay: plan.weightDecay });
