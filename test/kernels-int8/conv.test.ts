@@ -84,6 +84,7 @@ function convReal(
   const kw = ws[2]!;
   const oc = depthwise ? ws[3]! : ws[0]!;
   const cin = depthwise ? 1 : ws[3]!;
+  const groupSize = depthwise ? 0 : oc / (c / cin);
   const oh = computeOutSize(padding, h, kh, stride, dilation);
   const ow = computeOutSize(padding, wd, kw, stride, dilation);
   const padT = Math.floor(Math.max(0, (oh - 1) * stride + (kh - 1) * dilation + 1 - h) / 2);
@@ -102,7 +103,8 @@ function convReal(
               const ic = Math.floor(o / (oc / c));
               s += x[(iy * wd + ix) * c + ic]! * w[(ky * kw + kx) * oc + o]!;
             } else {
-              for (let ic = 0; ic < cin; ic++) s += x[(iy * wd + ix) * c + ic]! * w[((o * kh + ky) * kw + kx) * cin + ic]!;
+              const c0 = Math.floor(o / groupSize) * cin;
+              for (let ic = 0; ic < cin; ic++) s += x[(iy * wd + ix) * c + c0 + ic]! * w[((o * kh + ky) * kw + kx) * cin + ic]!;
             }
           }
         y[(oy * ow + ox) * oc + o] = s;
@@ -110,23 +112,26 @@ function convReal(
   return { y, oh, ow, oc };
 }
 
-describe("CONV_2D / DEPTHWISE_CONV_2D int8 against a float oracle on random configurations", () => {
+describe("CONV_2D (grouped too) / DEPTHWISE_CONV_2D int8 against a float oracle on random configurations", () => {
   it("stays within one quantization step of the real-valued result", () => {
     const rng = new Rng(42);
+    let grouped = 0;
+    let checked = 0;
     for (let trial = 0; trial < 40; trial++) {
       const depthwise = trial % 2 === 1;
       const h = 3 + rng.int(6);
       const w = 3 + rng.int(6);
-      const c = 1 + rng.int(5);
+      const groups = !depthwise && trial % 4 === 0 ? 2 : 1;
+      const c = groups * (1 + rng.int(4));
       const k = 1 + rng.int(3);
       const stride = 1 + rng.int(2);
       const dilation = 1 + rng.int(2);
       const padding = rng.int(2) === 0 ? "SAME" : "VALID";
       const mult = 1 + rng.int(2);
-      const oc = depthwise ? c * mult : 1 + rng.int(6);
+      const oc = depthwise ? c * mult : groups * (1 + rng.int(4));
       if ((k - 1) * dilation + 1 > Math.min(h, w)) continue;
       const xs = [1, h, w, c];
-      const ws = depthwise ? [1, k, k, oc] : [oc, k, k, c];
+      const ws = depthwise ? [1, k, k, oc] : [oc, k, k, c / groups];
       const inScale = 0.02 + rng.uniform() * 0.1;
       const inZp = rng.int(41) - 20;
       const wScales = Array.from({ length: oc }, () => f(0.005 + rng.uniform() * 0.02));
@@ -136,7 +141,7 @@ describe("CONV_2D / DEPTHWISE_CONV_2D int8 against a float oracle on random conf
       const wq = randomInt8(rng, ws.reduce((a, b) => a * b, 1), -127, 127);
       const bias = Int32Array.from({ length: oc }, () => rng.int(2001) - 1000);
       const { y, oh, ow } = convReal(
-        dequantize(x, f(inScale), inZp), xs, Float64Array.from(wq, (v, i) => v * wScales[depthwise ? i % oc : Math.floor(i / (k * k * c))]!), ws,
+        dequantize(x, f(inScale), inZp), xs, Float64Array.from(wq, (v, i) => v * wScales[depthwise ? i % oc : Math.floor(i / (k * k * (c / groups)))]!), ws,
         Float64Array.from(bias, (b, i) => b * f(inScale) * wScales[i]!), stride, dilation, padding, depthwise,
       );
       const s = { ...spec({}), inputShape: xs, filterShape: ws, biasShape: [oc], outputShape: [1, oh, ow, oc], padding, strideH: stride, strideW: stride, dilationH: dilation, dilationW: dilation } as ConvSpec;
@@ -146,7 +151,11 @@ describe("CONV_2D / DEPTHWISE_CONV_2D int8 against a float oracle on random conf
       else evalConv2dInt8(prepareConv2dInt8(s, quant), x, wq, bias, out);
       const want = Array.from(y, (v) => quantizeReal(v, f(outScale), outZp));
       expect(maxAbsDiff(out, want), `trial ${trial}`).toBeLessThanOrEqual(1);
+      checked++;
+      if (groups > 1) grouped++;
     }
+    expect(checked).toBeGreaterThan(25);
+    expect(grouped).toBeGreaterThan(3);
   });
 });
 
