@@ -7,3 +7,4 @@ export * from "./access.js";
 export * from "./tflite/index.js";
 export * from "./summary.js";
 export * from "./summary-table.js";
+export * from "./onnx/index.js";

@@ -5,6 +5,7 @@ import {
   constantAsIndices,
   constantAsInt32,
   constantAsInt8,
+  constantAsReal,
   consumersOf,
   denseByteSize,
   optionsOf,
@@ -38,6 +39,19 @@ describe("constant views", () => {
     expect(() => constantAsInt8(tensor(0, [2], { dtype: "i8" }))).toThrow(UnsupportedError);
     expect(() => constantAsInt8(tensor(0, [2], { dtype: "i32", data: le([0, 0, 0, 0, 0, 0, 0, 0]) }))).toThrow(/is i32, expected i8/);
     expect(() => constantAsInt32(tensor(0, [2], { dtype: "i32", data: le([0, 0, 0, 0]) }))).toThrow(ShapeError);
+  });
+
+  it("dequantize per channel along quantizedDimension (constantAsReal)", () => {
+    // shape [2, 3], channels along dimension 1: scales 1, 10, 100; zero points 0, 1, -1
+    const t = tensor(0, [2, 3], {
+      dtype: "i8",
+      data: new Uint8Array(Int8Array.from([1, 2, 3, -1, -2, -3]).buffer),
+      quant: { scale: [1, 10, 100], zeroPoint: [0, 1, -1], quantizedDimension: 1 },
+    });
+    expect(Array.from(constantAsReal(t))).toEqual([1, 10, 400, -1, -30, -200]);
+    const perTensor = tensor(1, [2], { dtype: "i32", data: new Uint8Array(Int32Array.from([4, -4]).buffer), quant: { scale: [0.5], zeroPoint: [0], quantizedDimension: 0 } });
+    expect(Array.from(constantAsReal(perTensor))).toEqual([2, -2]);
+    expect(() => constantAsReal(tensor(2, [1], { dtype: "i8", data: new Uint8Array(1) }))).toThrow(/without quantization parameters/);
   });
 
   it("size tensors by type, packing int4 two per byte", () => {
