@@ -51,6 +51,13 @@ describe.each(MODEL_NAMES)("%s round trip", (name) => {
 });
 
 describe("reader facts about the reference models", () => {
+  it("reads a model from a view at an odd byte offset (e.g. a pooled Node Buffer)", () => {
+    const bytes = modelBytes("kws_ref_model");
+    const padded = new Uint8Array(bytes.length + 3);
+    padded.set(bytes, 3);
+    expect(readTflite(padded.subarray(3), "view")).toEqual(readTflite(bytes, "view"));
+  });
+
   it("vww_96_int8: 31 ops, int8 input 1x96x96x3 and per-channel conv weights", () => {
     const g = readTflite(modelBytes("vww_96_int8"), "vww_96_int8");
     expect(g.ops.length).toBe(31);
