@@ -7,10 +7,10 @@ import { constantAsFloat32, constantAsInt32, constantAsInt8, denseByteSize, hasF
 import { PrepareContext } from "./context.js";
 import "./ops/index.js";
 import { findKernel, supportedOps, type OpIo, type OpKernel } from "./registry.js";
-import { createSimpleStorage, MAX_ACTIVATION_BYTES, type ActivationArray, type StorageFactory, type TensorStorage } from "./storage.js";
+import { defaultStorage, MAX_ACTIVATION_BYTES, type ActivationArray, type StorageFactory, type TensorStorage } from "./storage.js";
 
 export interface PrepareOptions {
-  /** Where activations live; defaults to one buffer per tensor. */
+  /** Where activations live; defaults to `defaultStorage()` (one buffer per tensor, or WASM-resident int8 with the fast kernels). */
   storage?: StorageFactory;
   /** File name used in error messages. */
   source?: string;
@@ -214,7 +214,7 @@ export function prepareModel(graph: Graph, options: PrepareOptions = {}): Compil
   }
   const inputTensors = graph.inputs.map((t) => graph.tensors[t]!);
   const outputTensors = graph.outputs.map((t) => graph.tensors[t]!);
-  return new CompiledModel(graph, steps, options.storage ?? createSimpleStorage, inputTensors, outputTensors);
+  return new CompiledModel(graph, steps, options.storage ?? defaultStorage(), inputTensors, outputTensors);
 }
 
 /** Makes sure an error from a kernel's prepare names the op; non-dietml errors become typed ones. */

@@ -98,3 +98,14 @@ export function createArenaStorage(offsets: ReadonlyMap<number, number>, arenaBy
     };
   };
 }
+
+let defaultFactory: StorageFactory = createSimpleStorage;
+
+/** The storage prepareModel uses when its options name none (a fast kernel set may install its own; null restores the simple one). */
+export function setDefaultStorage(factory: StorageFactory | null): void {
+  defaultFactory = factory ?? createSimpleStorage;
+}
+
+export function defaultStorage(): StorageFactory {
+  return defaultFactory;
+}

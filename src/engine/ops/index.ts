@@ -6,3 +6,5 @@ import "./binary.js";
 import "./activations.js";
 import "./shape-ops.js";
 import "./quantize.js";
+// Last: replaces some int8 reference kernels registered above with the WASM ones.
+import "./int8-wasm.js";
