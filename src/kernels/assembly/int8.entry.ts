@@ -1,0 +1,224 @@
+// int8 CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED, bit-exact with TFLite's reference integer kernels.
+// Accumulation: int8 operands sign-extended to int16 (weights once at prepare), i32x4.dot_i16x8_s / extmul:
+// exact, wrapping int32 sums like the reference's `acc | 0`. Requantization: MultiplyByQuantizedMultiplier
+// with per-lane (per-channel) multiplier and shifts, done exactly in i64x2 lanes (see requant below).
+//
+// Per-channel constants, 96 bytes per group of 4 channels (written by src/kernels/int8-wasm/pack.ts):
+//   +0 bias (zero-point term folded in where noted), +16 multiplier, +32 1<<leftShift,
+//   +48 2^(31-rightShift) (as u32), +64 (1<<rightShift)-1, +80 ((1<<rightShift)-1)>>1.
+
+const GROUP_BYTES: usize = 96;
+
+@inline function rd(rec: usize, i: i32): i32 {
+  return load<i32>(rec + (<usize>i << 2));
+}
+
+// MultiplyByQuantizedMultiplier on four int32 lanes, each with its own channel constants at q.
+@inline function requant(acc: v128, q: usize): v128 {
+  // x << leftShift, wrapping like int32: a multiply by 2^leftShift
+  const x = i32x4.mul(acc, v128.load(q, 32));
+  // SaturatingRoundingDoublingHighMul = floor((x*m + 2^30) / 2^31) (m >= 0 never saturates). The result fits
+  // int32, so the low 32 bits of a logical 64-bit shift are the answer.
+  const m = v128.load(q, 16);
+  const r30 = i64x2.splat(0x40000000);
+  const lo = i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_s(x, m), r30), 31);
+  const hi = i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_s(x, m), r30), 31);
+  const r = i8x16.shuffle(lo, hi, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  // RoundingDivideByPOT with a per-lane exponent e: floor(r / 2^e) = floor(ru * 2^(31-e) / 2^31) - 2^(31-e)
+  // where ru = r + 2^31 is unsigned (no lane-varying shift in WASM SIMD; the product stays below 2^63).
+  const p = v128.load(q, 48);
+  const ru = v128.xor(r, i32x4.splat(0x80000000));
+  const flo = i64x2.shr_u(i64x2.extmul_low_i32x4_u(ru, p), 31);
+  const fhi = i64x2.shr_u(i64x2.extmul_high_i32x4_u(ru, p), 31);
+  const floored = i32x4.sub(i8x16.shuffle(flo, fhi, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), p);
+  // + (remainder > threshold), threshold = (mask >> 1) + (r < 0)
+  const rem = v128.and(r, v128.load(q, 64));
+  const threshold = i32x4.sub(v128.load(q, 80), i32x4.lt_s(r, i32x4.splat(0)));
+  return i32x4.sub(floored, i32x4.gt_s(rem, threshold));
+}
+
+// Eight requantized lanes + output zero point, clamped to [actMin, actMax], as bytes in lanes 0..7.
+// Saturating narrows first: equivalent to clamping the exact sum because the final range lies inside int8.
+@inline function toBytes(a: v128, b: v128, zp: i32, actMin: i32, actMax: i32): v128 {
+  const h = i16x8.add_sat_s(i16x8.narrow_i32x4_s(a, b), i16x8.splat(<i16>zp));
+  const v = i8x16.narrow_i16x8_s(h, h);
+  return i8x16.min_s(i8x16.max_s(v, i8x16.splat(<i8>actMin)), i8x16.splat(<i8>actMax));
+}
+
+@inline function storeBytes(dst: usize, v: v128, n: i32): void {
+  if (n >= 8) {
+    v128.store64_lane(dst, v, 0);
+  } else {
+    const bits = i64x2.extract_lane(v, 0);
+    for (let i = 0; i < n; i++) store<u8>(dst + <usize>i, <u8>(bits >>> (<u64>i << 3)));
+  }
+}
+
+@inline function finish(dst: usize, s0: v128, s1: v128, q: usize, n: i32, zp: i32, actMin: i32, actMax: i32): void {
+  storeBytes(dst, toBytes(requant(s0, q), requant(s1, q + GROUP_BYTES), zp, actMin, actMax), n);
+}
+
+// Sign-extends n int8 values to int16, eight at a time (writes up to 7 values past n: callers leave room).
+@inline function extendRun(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i += 8) v128.store(dst + (<usize>i << 1), v128.load8x8_s(src + <usize>i));
+}
+
+@inline function fillRun(dst: usize, n: i32, value: v128): void {
+  for (let i = 0; i < n; i += 8) v128.store(dst + (<usize>i << 1), value);
+}
+
+export function extendInt8(src: usize, dst: usize, n: i32): void {
+  extendRun(src, dst, n);
+}
+
+// im2col into int16 rows of kp values (kp >= fh*fw*c, even). Padded taps get the input zero point, so that
+// with the zero-point term folded into the bias they contribute exactly zero, as in the reference.
+// Record: batches, inH, inW, c, outH, outW, fh, fw, sh, sw, dh, dw, padT, padL, zp, kp.
+export function im2col(rec: usize, input: usize, a: usize): void {
+  const batches = rd(rec, 0), inH = rd(rec, 1), inW = rd(rec, 2), c = rd(rec, 3);
+  const outH = rd(rec, 4), outW = rd(rec, 5), fh = rd(rec, 6), fw = rd(rec, 7);
+  const sh = rd(rec, 8), sw = rd(rec, 9), dh = rd(rec, 10), dw = rd(rec, 11);
+  const padT = rd(rec, 12), padL = rd(rec, 13), kp = rd(rec, 15);
+  const zpv = i16x8.splat(<i16>rd(rec, 14));
+  let row = a;
+  for (let b = 0; b < batches; b++) {
+    const plane = input + <usize>(b * inH * inW * c);
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        let pos = row;
+        const x0 = ox * sw - padL;
+        for (let ky = 0; ky < fh; ky++) {
+          const iy = oy * sh - padT + ky * dh;
+          if (iy < 0 || iy >= inH) {
+            fillRun(pos, fw * c, zpv);
+            pos += <usize>(fw * c) << 1;
+            continue;
+          }
+          const line = plane + <usize>(iy * inW * c);
+          if (dw == 1 && x0 >= 0 && x0 + fw <= inW) {
+            extendRun(line + <usize>(x0 * c), pos, fw * c);
+            pos += <usize>(fw * c) << 1;
+            continue;
+          }
+          for (let kx = 0; kx < fw; kx++) {
+            const ix = x0 + kx * dw;
+            if (ix < 0 || ix >= inW) fillRun(pos, c, zpv);
+            else extendRun(line + <usize>(ix * c), pos, c);
+            pos += <usize>c << 1;
+          }
+        }
+        row += <usize>kp << 1;
+      }
+    }
+  }
+}
+
+// out[r][c] = requant(sum_k a[r][k] * w[c][k] + bias[c]) for m rows of kp int16 values and n channels.
+// Weights per block of 8 channels, per pair of k: two vectors [c0k c0k+1 c1k c1k+1 c2k c2k+1 c3k c3k+1], the
+// second for channels 4..7. Tile: 4 rows x 8 channels = 8 accumulators, 2 weights, 1 broadcast (11 registers).
+// Record: m, kp, n, ldo (output row stride), w, q, zp, actMin, actMax.
+export function gemm(rec: usize, a: usize, out: usize): void {
+  const m = rd(rec, 0), kp = rd(rec, 1), n = rd(rec, 2), ldo = rd(rec, 3);
+  const w = <usize>rd(rec, 4), q = <usize>rd(rec, 5);
+  const zp = rd(rec, 6), actMin = rd(rec, 7), actMax = rd(rec, 8);
+  const rowBytes = <usize>kp << 1;
+  const pairs = kp >> 1;
+  const blocks = (n + 7) >> 3;
+  for (let blk = 0; blk < blocks; blk++) {
+    const wb = w + <usize>blk * <usize>kp * 16;
+    const qb = q + <usize>blk * (GROUP_BYTES << 1);
+    const c0 = blk << 3;
+    const nc = n - c0;
+    let r = 0;
+    for (; r + 4 <= m; r += 4) {
+      const a0 = a + <usize>r * rowBytes;
+      const a1 = a0 + rowBytes, a2 = a1 + rowBytes, a3 = a2 + rowBytes;
+      let s00 = v128.load(qb), s01 = v128.load(qb, GROUP_BYTES);
+      let s10 = s00, s11 = s01, s20 = s00, s21 = s01, s30 = s00, s31 = s01;
+      let wp = wb;
+      let ko: usize = 0;
+      for (let k = 0; k < pairs; k++) {
+        const w0 = v128.load(wp), w1 = v128.load(wp, 16);
+        let x = v128.load32_splat(a0 + ko);
+        s00 = i32x4.add(s00, i32x4.dot_i16x8_s(x, w0));
+        s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x, w1));
+        x = v128.load32_splat(a1 + ko);
+        s10 = i32x4.add(s10, i32x4.dot_i16x8_s(x, w0));
+        s11 = i32x4.add(s11, i32x4.dot_i16x8_s(x, w1));
+        x = v128.load32_splat(a2 + ko);
+        s20 = i32x4.add(s20, i32x4.dot_i16x8_s(x, w0));
+        s21 = i32x4.add(s21, i32x4.dot_i16x8_s(x, w1));
+        x = v128.load32_splat(a3 + ko);
+        s30 = i32x4.add(s30, i32x4.dot_i16x8_s(x, w0));
+        s31 = i32x4.add(s31, i32x4.dot_i16x8_s(x, w1));
+        wp += 32;
+        ko += 4;
+      }
+      const o = out + <usize>r * <usize>ldo + <usize>c0;
+      finish(o, s00, s01, qb, nc, zp, actMin, actMax);
+      finish(o + <usize>ldo, s10, s11, qb, nc, zp, actMin, actMax);
+      finish(o + <usize>(2 * ldo), s20, s21, qb, nc, zp, actMin, actMax);
+      finish(o + <usize>(3 * ldo), s30, s31, qb, nc, zp, actMin, actMax);
+    }
+    for (; r < m; r++) {
+      const a0 = a + <usize>r * rowBytes;
+      let s00 = v128.load(qb), s01 = v128.load(qb, GROUP_BYTES);
+      let wp = wb;
+      for (let k = 0; k < pairs; k++) {
+        const x = v128.load32_splat(a0 + (<usize>k << 2));
+        s00 = i32x4.add(s00, i32x4.dot_i16x8_s(x, v128.load(wp)));
+        s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x, v128.load(wp, 16)));
+        wp += 32;
+      }
+      finish(out + <usize>r * <usize>ldo + <usize>c0, s00, s01, qb, nc, zp, actMin, actMax);
+    }
+  }
+}
+
+// Depthwise (multiplier 1), NHWC, vectorised over 8 channels: int16 input + offset times int16 taps with
+// extmul into two int32x4 accumulators. Taps outside the input are skipped (they contribute zero).
+// Weights: [fh*fw][cp] int16 (cp = c rounded up to 8, zero filled). Bias is not folded here.
+// Record: batches, inH, inW, c, outH, outW, fh, fw, sh, sw, dh, dw, padT, padL, inOffset, cp, w, q, zp, actMin, actMax.
+export function depthwise(rec: usize, input: usize, out: usize): void {
+  const batches = rd(rec, 0), inH = rd(rec, 1), inW = rd(rec, 2), c = rd(rec, 3);
+  const outH = rd(rec, 4), outW = rd(rec, 5), fh = rd(rec, 6), fw = rd(rec, 7);
+  const sh = rd(rec, 8), sw = rd(rec, 9), dh = rd(rec, 10), dw = rd(rec, 11);
+  const padT = rd(rec, 12), padL = rd(rec, 13), inOffset = rd(rec, 14), cp = rd(rec, 15);
+  const w = <usize>rd(rec, 16), q = <usize>rd(rec, 17);
+  const zp = rd(rec, 18), actMin = rd(rec, 19), actMax = rd(rec, 20);
+  const pixelBytes = <usize>c;
+  const tapBytes = <usize>cp << 1;
+  let dst = out;
+  for (let b = 0; b < batches; b++) {
+    const plane = input + <usize>(b * inH * inW * c);
+    for (let oy = 0; oy < outH; oy++) {
+      const y0 = oy * sh - padT;
+      let ky0 = 0, ky1 = fh;
+      while (ky0 < fh && y0 + ky0 * dh < 0) ky0++;
+      while (ky1 > ky0 && y0 + (ky1 - 1) * dh >= inH) ky1--;
+      for (let ox = 0; ox < outW; ox++) {
+        const x0 = ox * sw - padL;
+        let kx0 = 0, kx1 = fw;
+        while (kx0 < fw && x0 + kx0 * dw < 0) kx0++;
+        while (kx1 > kx0 && x0 + (kx1 - 1) * dw >= inW) kx1--;
+        const off = i16x8.splat(<i16>inOffset);
+        for (let ch = 0; ch < c; ch += 8) {
+          const qb = q + (<usize>(ch >> 2)) * GROUP_BYTES;
+          let s0 = v128.load(qb), s1 = v128.load(qb, GROUP_BYTES);
+          for (let ky = ky0; ky < ky1; ky++) {
+            const src = plane + <usize>(((y0 + ky * dh) * inW + x0) * c + ch);
+            const wRow = w + <usize>(ky * fw) * tapBytes + (<usize>ch << 1);
+            for (let kx = kx0; kx < kx1; kx++) {
+              const xv = i16x8.add(v128.load8x8_s(src + <usize>(kx * dw) * pixelBytes), off);
+              const wv = v128.load(wRow + <usize>kx * tapBytes);
+              s0 = i32x4.add(s0, i32x4.extmul_low_i16x8_s(xv, wv));
+              s1 = i32x4.add(s1, i32x4.extmul_high_i16x8_s(xv, wv));
+            }
+          }
+          finish(dst + <usize>ch, s0, s1, qb, c - ch, zp, actMin, actMax);
+        }
+        dst += pixelBytes;
+      }
+    }
+  }
+}

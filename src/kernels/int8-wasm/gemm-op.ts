@@ -1,0 +1,77 @@
+/**
+ * The shared shape of CONV_2D and FULLY_CONNECTED in WASM: rows of int16 operands (im2col, or the input
+ * merely widened) times packed weights, requantized per channel. Everything constant is placed in WASM
+ * memory once, at prepare.
+ */
+import { foldInputOffset, packGemmWeights, packRequant } from "./pack.js";
+import { copyBack, inputAddress, outputAddress } from "./resident.js";
+import { freeWhenCollected, type Int8Runtime } from "./runtime.js";
+
+export interface GemmOpSpec {
+  /** Output rows (pixels, or batches for FULLY_CONNECTED) and channels. */
+  m: number;
+  n: number;
+  /** Reduction depth and the [n][k] int8 weights. */
+  k: number;
+  weights: Int8Array;
+  bias: Int32Array | null;
+  inputOffset: number;
+  outputOffset: number;
+  multiplier: Int32Array;
+  shift: Int32Array;
+  actMin: number;
+  actMax: number;
+  /** im2col geometry (null: each output row is the next k input values, widened in one pass). */
+  window: WindowRecord | null;
+  inputLength: number;
+}
+
+export interface WindowRecord {
+  batches: number; inH: number; inW: number; c: number; outH: number; outW: number;
+  fh: number; fw: number; sh: number; sw: number; dh: number; dw: number; padT: number; padL: number;
+}
+
+export interface GemmOp {
+  rt: Int8Runtime;
+  m: number;
+  k: number;
+  kp: number;
+  /** Addresses of the im2col record (0: plain widening) and of the gemm record. */
+  im2colRec: number;
+  gemmRec: number;
+  inputLength: number;
+  outputLength: number;
+}
+
+export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
+  const kp = s.k + (s.k & 1);
+  const bias = foldInputOffset(s.weights, s.n, s.k, s.bias, s.inputOffset);
+  const w = rt.place(packGemmWeights(s.weights, s.n, s.k, kp));
+  const q = rt.place(packRequant(bias, s.multiplier, s.shift));
+  const gemmRec = rt.place(Int32Array.of(s.m, kp, s.n, s.n, w, q, s.outputOffset, s.actMin, s.actMax));
+  const ptrs = [w, q, gemmRec];
+  let im2colRec = 0;
+  // Rows can be read straight from the widened input only when they are contiguous and of even length.
+  const g = s.window;
+  const direct = g === null ? s.k % 2 === 0 : s.k % 2 === 0 && g.fh === 1 && g.fw === 1 && g.sh === 1 && g.sw === 1 && g.padT === 0 && g.padL === 0 && g.outH === g.inH && g.outW === g.inW;
+  if (!direct) {
+    const r = g ?? { batches: 1, inH: 1, inW: s.m, c: s.k, outH: 1, outW: s.m, fh: 1, fw: 1, sh: 1, sw: 1, dh: 1, dw: 1, padT: 0, padL: 0 };
+    im2colRec = rt.place(Int32Array.of(r.batches, r.inH, r.inW, r.c, r.outH, r.outW, r.fh, r.fw, r.sh, r.sw, r.dh, r.dw, r.padT, r.padL, -s.inputOffset, kp));
+    ptrs.push(im2colRec);
+  }
+  const op: GemmOp = { rt, m: s.m, k: s.k, kp, im2colRec, gemmRec, inputLength: s.inputLength, outputLength: s.m * s.n };
+  freeWhenCollected(op, ptrs);
+  return op;
+}
+
+export function evalGemmOp(op: GemmOp, input: Int8Array, output: Int8Array): void {
+  const rt = op.rt;
+  rt.resetScratch();
+  const x = inputAddress(rt, input);
+  const y = outputAddress(rt, output);
+  const a = rt.scratch(op.m * op.kp * 2);
+  if (op.im2colRec === 0) rt.exports.extendInt8(x, a, op.m * op.k);
+  else rt.exports.im2col(op.im2colRec, x, a);
+  rt.exports.gemm(op.gemmRec, a, y);
+  copyBack(rt, y, output);
+}

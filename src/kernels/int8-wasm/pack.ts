@@ -1,0 +1,72 @@
+/**
+ * Constant packing done once per op at prepare time: int8 weights widened to int16 and reordered for the
+ * SIMD loops of src/kernels/assembly/int8.entry.ts, and per-channel requantization constants laid out as
+ * that file's header describes (groups of 4 channels, padded to blocks of 8).
+ */
+
+/** Channels rounded up to a whole block of 8. */
+export function paddedChannels(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
+
+/**
+ * Per-channel constants: bias, multiplier, 2^leftShift, 2^(31-rightShift) (unsigned), rightShift mask and
+ * half mask, as MultiplyByQuantizedMultiplier splits TFLite's shift.
+ */
+export function packRequant(bias: Int32Array, multiplier: Int32Array, shift: Int32Array): Int32Array {
+  const n = multiplier.length;
+  const out = new Int32Array((paddedChannels(n) / 4) * 24);
+  for (let c = 0; c < n; c++) {
+    const base = (c >> 2) * 24 + (c & 3);
+    const s = shift[c]!;
+    const left = s > 0 ? s : 0;
+    const right = s > 0 ? 0 : -s;
+    const mask = right >= 31 ? 0x7fffffff : (1 << right) - 1;
+    out[base] = bias[c]!;
+    out[base + 4] = multiplier[c]!;
+    out[base + 8] = 1 << left; // JS shifts count mod 32, as the reference's `x << leftShift` does
+    out[base + 12] = 2 ** (31 - right) | 0; // 2^31 (right = 0) is stored as its uint32 bit pattern
+    out[base + 16] = mask;
+    out[base + 20] = mask >> 1;
+  }
+  return out;
+}
+
+/** bias[c] + inputOffset * sum_k w[c][k], wrapped to int32 like the reference's accumulator. */
+export function foldInputOffset(weights: Int8Array, n: number, k: number, bias: Int32Array | null, inputOffset: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let c = 0; c < n; c++) {
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += weights[c * k + i]!;
+    out[c] = ((bias ? bias[c]! : 0) + inputOffset * sum) | 0;
+  }
+  return out;
+}
+
+/** GEMM weights [n][k] as int16 blocks of 8 channels x pairs of k (see gemm in int8.entry.ts); kp = k rounded up to even. */
+export function packGemmWeights(weights: Int8Array, n: number, k: number, kp: number): Int16Array {
+  const blocks = paddedChannels(n) / 8;
+  const out = new Int16Array(blocks * kp * 8);
+  for (let blk = 0; blk < blocks; blk++) {
+    for (let kk = 0; kk < kp / 2; kk++) {
+      for (let j = 0; j < 2; j++) {
+        for (let lane = 0; lane < 4; lane++) {
+          const c = blk * 8 + j * 4 + lane;
+          for (let t = 0; t < 2; t++) {
+            const i = 2 * kk + t;
+            out[blk * kp * 8 + kk * 16 + j * 8 + lane * 2 + t] = c < n && i < k ? weights[c * k + i]! : 0;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Depthwise taps [taps][c] as int16 rows of paddedChannels(c), zero filled. */
+export function packDepthwiseWeights(weights: Int8Array, taps: number, c: number): Int16Array {
+  const cp = paddedChannels(c);
+  const out = new Int16Array(taps * cp);
+  for (let t = 0; t < taps; t++) for (let ch = 0; ch < c; ch++) out[t * cp + ch] = weights[t * c + ch]!;
+  return out;
+}
