@@ -3,25 +3,29 @@
  * int8 outputs must be bit-exact; float outputs within 1e-5 relative.
  */
 import { describe, expect, it } from "vitest";
-import { prepareModel } from "../../src/engine/index.js";
+import { prepareModel, withReferenceInt8Kernels } from "../../src/engine/index.js";
 import { readTflite } from "../../src/graph/tflite/index.js";
 import { goldenAvailable, readMeta, readModel, readPair } from "./golden-io.js";
 
 const INT8_MODELS = ["kws_ref_model", "vww_96_int8"];
 const FLOAT_MODELS = ["vww_96_float"];
 
+function checkInt8Golden(name: string): void {
+  const meta = readMeta(name);
+  const model = prepareModel(readTflite(readModel(meta.model), meta.model), { source: meta.model });
+  expect(model.outputTensors[0]!.shape).toEqual(meta.output.shape);
+  for (let i = 0; i < meta.count; i++) {
+    const { input, output } = readPair(name, i, meta);
+    const got = model.invoke([input]).outputs[0]!;
+    expect(got, `${name} input_${i}`).toBeInstanceOf(Int8Array);
+    expect(Array.from(got), `${name} input_${i}`).toEqual(Array.from(output));
+  }
+}
+
 describe.each(INT8_MODELS)("golden int8 %s", (name) => {
-  it.skipIf(!goldenAvailable(name))("is bit-exact with TFLite Micro on every golden input", () => {
-    const meta = readMeta(name);
-    const model = prepareModel(readTflite(readModel(meta.model), meta.model), { source: meta.model });
-    expect(model.outputTensors[0]!.shape).toEqual(meta.output.shape);
-    for (let i = 0; i < meta.count; i++) {
-      const { input, output } = readPair(name, i, meta);
-      const got = model.invoke([input]).outputs[0]!;
-      expect(got, `${name} input_${i}`).toBeInstanceOf(Int8Array);
-      expect(Array.from(got), `${name} input_${i}`).toEqual(Array.from(output));
-    }
-  });
+  it.skipIf(!goldenAvailable(name))("is bit-exact with TFLite Micro on every golden input (default kernels)", () => checkInt8Golden(name));
+  it.skipIf(!goldenAvailable(name))("is bit-exact with TFLite Micro on every golden input (reference kernels)", () =>
+    withReferenceInt8Kernels(() => checkInt8Golden(name)));
 });
 
 describe.each(FLOAT_MODELS)("golden float %s", (name) => {

@@ -1,11 +1,17 @@
 /** CONV_2D and DEPTHWISE_CONV_2D: int8 (per-channel weights, int32 bias) and float32. */
 import { activationRangeFloat } from "../../kernels/int8/activation-range.js";
-import { evalConv2dInt8, prepareConv2dGeometry, prepareConv2dInt8, type ConvSpec } from "../../kernels/int8/conv2d.js";
-import { evalDepthwiseConv2dInt8, prepareDepthwiseConv2dInt8, prepareDepthwiseGeometry, type DepthwiseSpec } from "../../kernels/int8/depthwise-conv2d.js";
+import { evalConv2dInt8, prepareConv2dGeometry, prepareConv2dInt8, type Conv2dInt8Params, type ConvSpec } from "../../kernels/int8/conv2d.js";
+import {
+  evalDepthwiseConv2dInt8,
+  prepareDepthwiseConv2dInt8,
+  prepareDepthwiseGeometry,
+  type DepthwiseConv2dInt8Params,
+  type DepthwiseSpec,
+} from "../../kernels/int8/depthwise-conv2d.js";
 import type { PrepareContext } from "../context.js";
 import { evalConv2dF32 } from "../f32/conv2d.js";
 import { evalDepthwiseConv2dF32 } from "../f32/depthwise-conv2d.js";
-import { registerKernel } from "../registry.js";
+import { registerKernel, type OpKernel } from "../registry.js";
 
 function convSpec(ctx: PrepareContext, dtype: "i8" | "f32"): ConvSpec {
   const o = ctx.op.kind === "CONV_2D" ? ctx.options("Conv2DOptions") : ctx.options("DepthwiseConv2DOptions");
@@ -45,10 +51,12 @@ function depthwiseSpec(ctx: PrepareContext, dtype: "i8" | "f32"): DepthwiseSpec 
   return { ...s, depthMultiplier: ctx.options("DepthwiseConv2DOptions").depthMultiplier };
 }
 
-registerKernel("CONV_2D", "i8", {
+/** The reference int8 kernels, exported so tests can pin them even after a faster set replaced them. */
+export const conv2dInt8Reference: OpKernel<Conv2dInt8Params> = {
   prepare: (ctx) => prepareConv2dInt8(convSpec(ctx, "i8"), quantOf(ctx)),
   eval: (p, io) => evalConv2dInt8(p, io.inputs[0] as Int8Array, io.inputs[1] as Int8Array, io.inputs[2] as Int32Array | null, io.outputs[0] as Int8Array),
-});
+};
+registerKernel("CONV_2D", "i8", conv2dInt8Reference);
 
 registerKernel("CONV_2D", "f32", {
   prepare: (ctx) => {
@@ -59,10 +67,11 @@ registerKernel("CONV_2D", "f32", {
   eval: (p, io) => evalConv2dF32(p, io.inputs[0] as Float32Array, io.inputs[1] as Float32Array, io.inputs[2] as Float32Array | null, io.outputs[0] as Float32Array),
 });
 
-registerKernel("DEPTHWISE_CONV_2D", "i8", {
+export const depthwiseConv2dInt8Reference: OpKernel<DepthwiseConv2dInt8Params> = {
   prepare: (ctx) => prepareDepthwiseConv2dInt8(depthwiseSpec(ctx, "i8"), quantOf(ctx)),
   eval: (p, io) => evalDepthwiseConv2dInt8(p, io.inputs[0] as Int8Array, io.inputs[1] as Int8Array, io.inputs[2] as Int32Array | null, io.outputs[0] as Int8Array),
-});
+};
+registerKernel("DEPTHWISE_CONV_2D", "i8", depthwiseConv2dInt8Reference);
 
 registerKernel("DEPTHWISE_CONV_2D", "f32", {
   prepare: (ctx) => {
