@@ -133,9 +133,8 @@ function writeOperatorCode(b: Builder, c: CodeEntry): number {
 function writeBuffer(b: Builder, data: Uint8Array): number {
   let vec = 0;
   if (data.length > 0) {
-    b.startVector(1, data.length, BUFFER_ALIGN);
-    for (let i = data.length - 1; i >= 0; i--) b.addInt8(data[i]!);
-    vec = b.endVector();
+    b.prep(BUFFER_ALIGN, data.length); // pad so the bytes that follow start 16-byte aligned
+    vec = b.createByteVector(data);
   }
   b.startObject(3);
   if (vec) b.addFieldOffset(0, vec, 0);
