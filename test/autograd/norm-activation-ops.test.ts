@@ -23,6 +23,18 @@ describe("gradcheck: normalisation", () => {
     ]);
   });
 
+  it("batchNorm in eval mode with frozen gamma/beta saves no activation, only 1/std and gamma", () => {
+    const c = 3;
+    const rm = Float32Array.of(0.5, 0, -0.5);
+    const rv = Float32Array.of(1, 2, 0.5);
+    const frozen = (v: number[]) => ({ values: Float32Array.from(v), shape: [c], constant: true });
+    const f = ([x, g, b]: ag.Variable[]) => ag.batchNorm(x!, g!, b!, { runningMean: rm, runningVar: rv, training: false });
+    gradcheck(f, [randn(rng, [2, 2, 2, c]), frozen([1, 2, 3]), frozen([0, 1, 0])]);
+    const x = ag.Variable.from(randn(rng, [4, 5, 5, c]).values, [4, 5, 5, c], true);
+    const y = f([x, ag.Variable.from([1, 2, 3], [c]), ag.Variable.from([0, 0, 0], [c])]);
+    expect(ag.savedMemory(y).byOp).toEqual({ batchNorm: 2 * c * 4 });
+  });
+
   it("batchNorm updates running statistics with momentum and the unbiased variance", () => {
     const x = ag.Variable.from([1, 10, 3, 20, 5, 30, 7, 40], [4, 2]);
     const rm = new Float32Array(2);

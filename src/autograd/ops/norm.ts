@@ -1,8 +1,9 @@
 /**
  * Normalisation over the channel-last layout: batchNorm (per channel over all other axes; train mode uses
  * batch statistics and updates the running ones in place, eval mode uses the running ones) and groupNorm
- * (per sample and channel group). Both save their input x plus per-channel (per-group) mean and 1/std when
- * x or gamma needs a gradient, and gamma when x needs one; beta's gradient is a sum of dy and saves nothing.
+ * (per sample and channel group). Saved for backward: x with the mean when gamma needs a gradient or when x
+ * does under batch statistics; 1/std and gamma when x needs a gradient (in eval mode that is all dx needs,
+ * so a frozen BN in fine-tuning keeps no activation); nothing for beta, whose gradient is a sum of dy.
  * Statistics are accumulated in float64.
  */
 import { ShapeError } from "../../errors/index.js";
@@ -46,7 +47,7 @@ export function batchNorm(x: Variable, gamma: Variable, beta: Variable, opts: Ba
     }
     const sum = new Float64Array(c);
     const sumSq = new Float64Array(c);
-    channelSums(xv, xv, c, sum, sumSq);
+    channelMoments(xv, c, sum, sumSq);
     for (let ch = 0; ch < c; ch++) {
       const m = sum[ch]! / rows;
       // float64 sums of f32 data: E[x^2] - m^2 loses nothing that matters at these magnitudes
@@ -64,19 +65,19 @@ export function batchNorm(x: Variable, gamma: Variable, beta: Variable, opts: Ba
   const bt = beta.values;
   const scale = new Float32Array(c);
   const shift = new Float32Array(c);
-  const zero = new Float32Array(c);
   for (let ch = 0; ch < c; ch++) {
     scale[ch] = g[ch]! * invStd[ch]!;
     shift[ch] = bt[ch]! - mean[ch]! * scale[ch]!;
   }
   const y = new Float32Array(xv.length);
-  channelAffine(xv, scale, xv, zero, shift, c, y);
+  channelScaleShift(xv, scale, shift, c, y);
   const needX = needsGrad(x);
   const needGamma = needsGrad(gamma);
   const needBeta = needsGrad(beta);
-  const keepStats = needX || needGamma;
-  const saved = { x: keepStats ? xv : null, mean: keepStats ? mean : null, invStd: keepStats ? invStd : null, gamma: needX ? g : null };
   const training = opts.training;
+  // with batch statistics dx needs xhat; with running statistics (eval, frozen BN) dx = gamma * invStd * dy
+  const keepX = needGamma || (needX && training);
+  const saved = { x: keepX ? xv : null, mean: keepX ? mean : null, invStd: keepX || needX ? invStd : null, gamma: needX ? g : null };
   return recordOp("batchNorm", [x, gamma, beta], y, x.shape, saved, (dy, s) => {
     // sums of dy and of dy * x give dBeta and dGamma = sum dy * xhat = invStd * (sum dy x - mean * sum dy)
     const dBeta = new Float64Array(c);
@@ -95,17 +96,38 @@ export function batchNorm(x: Variable, gamma: Variable, beta: Variable, opts: Ba
       for (let ch = 0; ch < c; ch++) {
         const k = s.gamma![ch]! * s.invStd![ch]!;
         k1[ch] = k;
-        if (!training) continue; // running statistics are constants: dx = k * dy
+        if (!training) continue;
         const k2 = (-k * dGamma[ch]!) / rows;
         const k0 = (-k * dBeta[ch]!) / rows;
         a[ch] = k2 * s.invStd![ch]!;
         b[ch] = k0 - k2 * s.invStd![ch]! * s.mean![ch]!;
       }
       dx = new Float32Array(dy.length);
-      channelAffine(dy, k1, s.x!, a, b, c, dx);
+      if (training) channelAffine(dy, k1, s.x!, a, b, c, dx);
+      else channelScaleShift(dy, k1, b, c, dx); // b stays 0: running statistics are constants
     }
     return [dx, needGamma ? dGamma : null, needBeta ? Float32Array.from(dBeta) : null];
   });
+}
+
+/** Per-channel sums of x and of x * x (float64). */
+function channelMoments(x: Float32Array, c: number, sum: Float64Array, sumSq: Float64Array): void {
+  const n = x.length;
+  for (let o = 0; o < n; o += c) {
+    for (let ch = 0; ch < c; ch++) {
+      const v = x[o + ch]!;
+      sum[ch] += v;
+      sumSq[ch] += v * v;
+    }
+  }
+}
+
+/** out = x * scale[ch] + shift[ch]. */
+function channelScaleShift(x: Float32Array, scale: Float32Array, shift: Float32Array, c: number, out: Float32Array): void {
+  const n = x.length;
+  for (let o = 0; o < n; o += c) {
+    for (let ch = 0; ch < c; ch++) out[o + ch] = x[o + ch]! * scale[ch]! + shift[ch]!;
+  }
 }
 
 /** Per-channel sums of u and of u * v over a channel-last array, accumulated in float64. */
