@@ -139,8 +139,31 @@ export class CompiledModel {
           "pass raw values in the input tensor's shape and type",
         );
       }
+      checkInputValues(i, t, src);
       dst.set(src);
     });
+  }
+}
+
+const ARRAY_FOR: Record<string, string> = { f32: "Float32Array", i8: "Int8Array", i32: "Int32Array" };
+
+/** Typed arrays must match the input's dtype; plain arrays must hold values the dtype can represent. */
+function checkInputValues(i: number, t: GraphTensor, src: ArrayLike<number>): void {
+  const want = ARRAY_FOR[t.dtype];
+  const typed = ArrayBuffer.isView(src);
+  if (typed && src.constructor.name !== want) {
+    throw new ArgumentError(
+      `input ${i} ("${t.name}") is ${t.dtype} but a ${src.constructor.name} was given`,
+      `pass a ${want ?? t.dtype} (raw input bytes can be viewed as one: new ${want ?? "Int8Array"}(bytes.buffer))`,
+    );
+  }
+  if (typed || t.dtype === "f32") return;
+  const [lo, hi] = t.dtype === "i8" ? [-128, 127] : [-2147483648, 2147483647];
+  for (let k = 0; k < src.length; k++) {
+    const v = src[k]!;
+    if (!Number.isInteger(v) || v < lo || v > hi) {
+      throw new ArgumentError(`input ${i} ("${t.name}") element ${k} is ${v}, not an ${t.dtype} value`, `pass integers in [${lo}, ${hi}]`);
+    }
   }
 }
 

@@ -84,6 +84,11 @@ describe("executor", () => {
     const model = prepareModel(twoOpGraph());
     expect(() => model.invoke([])).toThrow(ArgumentError);
     expect(() => model.invoke([new Float32Array(3)])).toThrow(ShapeError);
+    expect(() => model.invoke([new Int8Array(4)])).toThrow(/is f32 but a Int8Array was given/);
+    const int8 = prepareModel(singleOpGraph("RELU6", relu, [{ shape: [2], dtype: "i8", quant: q(0.1, 0) }], { shape: [2], dtype: "i8", quant: q(0.1, 0) }));
+    expect(() => int8.invoke([Float32Array.from([0.5, 1])])).toThrow(ArgumentError);
+    expect(() => int8.invoke([[1, 300]])).toThrow(/element 1 is 300/);
+    expect(Array.from(int8.invoke([[1, 100]]).outputs[0]!)).toEqual([1, 60]);
   });
 
   it("rejects malformed graphs (dangling tensors, huge shapes) with typed errors", () => {
