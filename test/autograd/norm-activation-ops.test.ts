@@ -50,6 +50,9 @@ describe("gradcheck: normalisation", () => {
 
   it("groupNorm for x, gamma and beta", () => {
     gradcheck(([x, g, b]) => ag.groupNorm(x!, g!, b!, 2), [randn(rng, [2, 3, 2, 4], 2), randn(rng, [4]), randn(rng, [4])], { eps: 1e-3, rtol: 3e-2 });
+    const gn = ([x, g, b]: ag.Variable[]) => ag.groupNorm(x!, g!, b!, 3);
+    gradcheck(gn, [randn(rng, [2, 2, 2, 6], 2), { ...randn(rng, [6]), constant: true }, randn(rng, [6])], { eps: 1e-3, rtol: 3e-2 });
+    gradcheck(gn, [{ ...randn(rng, [2, 2, 2, 6]), constant: true }, { ...randn(rng, [6]), constant: true }, randn(rng, [6])]);
   });
 });
 

@@ -165,31 +165,29 @@ export function groupNorm(x: Variable, gamma: Variable, beta: Variable, groups: 
   const count = spatial * cg;
   const mean = new Float32Array(n * groups);
   const invStd = new Float32Array(n * groups);
-  const forEachInGroup = (b: number, grp: number, visit: (i: number, ch: number) => void): void => {
-    for (let s = 0; s < spatial; s++) {
-      const o = (b * spatial + s) * c + grp * cg;
-      for (let j = 0; j < cg; j++) visit(o + j, grp * cg + j);
-    }
-  };
-  for (let b = 0; b < n; b++) {
-    for (let grp = 0; grp < groups; grp++) {
-      let sum = 0;
-      forEachInGroup(b, grp, (i) => (sum += xv[i]!));
-      const m = sum / count;
-      let sq = 0;
-      forEachInGroup(b, grp, (i) => (sq += (xv[i]! - m) * (xv[i]! - m)));
-      mean[b * groups + grp] = m;
-      invStd[b * groups + grp] = 1 / Math.sqrt(sq / count + eps);
-    }
-  }
   const g = gamma.values;
   const bt = beta.values;
   const y = new Float32Array(xv.length);
   for (let b = 0; b < n; b++) {
+    const sampleBase = b * spatial * c;
     for (let grp = 0; grp < groups; grp++) {
-      const m = mean[b * groups + grp]!;
-      const is = invStd[b * groups + grp]!;
-      forEachInGroup(b, grp, (i, ch) => (y[i] = (xv[i]! - m) * is * g[ch]! + bt[ch]!));
+      const c0 = grp * cg;
+      let sum = 0;
+      let sumSq = 0;
+      for (let o = sampleBase + c0; o < sampleBase + spatial * c; o += c) {
+        for (let j = 0; j < cg; j++) {
+          const v = xv[o + j]!;
+          sum += v;
+          sumSq += v * v;
+        }
+      }
+      const m = sum / count;
+      const is = 1 / Math.sqrt(Math.max(sumSq / count - m * m, 0) + eps);
+      mean[b * groups + grp] = m;
+      invStd[b * groups + grp] = is;
+      for (let o = sampleBase + c0; o < sampleBase + spatial * c; o += c) {
+        for (let j = 0; j < cg; j++) y[o + j] = (xv[o + j]! - m) * is * g[c0 + j]! + bt[c0 + j]!;
+      }
     }
   }
   const needX = needsGrad(x);
@@ -201,29 +199,42 @@ export function groupNorm(x: Variable, gamma: Variable, beta: Variable, groups: 
     const dGamma = new Float64Array(c);
     const dBeta = new Float64Array(c);
     const dx = needX ? new Float32Array(dy.length) : null;
+    const sx = s.x;
+    const sg = s.gamma;
     for (let b = 0; b < n; b++) {
+      const sampleBase = b * spatial * c;
+      const end = sampleBase + spatial * c;
       for (let grp = 0; grp < groups; grp++) {
-        const m = s.mean?.[b * groups + grp] ?? 0;
-        const is = s.invStd?.[b * groups + grp] ?? 0;
+        const c0 = grp * cg;
+        if (sx === null) {
+          for (let o = sampleBase + c0; o < end; o += c) for (let j = 0; j < cg; j++) dBeta[c0 + j] += dy[o + j]!;
+          continue;
+        }
+        const m = s.mean![b * groups + grp]!;
+        const is = s.invStd![b * groups + grp]!;
         let sumG = 0; // sum of dy * gamma over the group
         let sumGX = 0; // sum of dy * gamma * xhat
-        forEachInGroup(b, grp, (i, ch) => {
-          const d = dy[i]!;
-          dBeta[ch] += d;
-          if (s.x === null) return;
-          const xhat = (s.x[i]! - m) * is;
-          dGamma[ch] += d * xhat;
-          if (dx !== null) {
-            const gd = d * s.gamma![ch]!;
-            sumG += gd;
-            sumGX += gd * xhat;
+        for (let o = sampleBase + c0; o < end; o += c) {
+          for (let j = 0; j < cg; j++) {
+            const d = dy[o + j]!;
+            const xhat = (sx[o + j]! - m) * is;
+            dBeta[c0 + j] += d;
+            dGamma[c0 + j] += d * xhat;
+            if (sg !== null) {
+              const gd = d * sg[c0 + j]!;
+              sumG += gd;
+              sumGX += gd * xhat;
+            }
           }
-        });
+        }
         if (dx === null) continue;
-        forEachInGroup(b, grp, (i, ch) => {
-          const xhat = (s.x![i]! - m) * is;
-          dx[i] = (is / count) * (count * dy[i]! * s.gamma![ch]! - sumG - xhat * sumGX);
-        });
+        const k = is / count;
+        for (let o = sampleBase + c0; o < end; o += c) {
+          for (let j = 0; j < cg; j++) {
+            const xhat = (sx[o + j]! - m) * is;
+            dx[o + j] = k * (count * dy[o + j]! * sg![c0 + j]! - sumG - xhat * sumGX);
+          }
+        }
       }
     }
     return [dx, needGamma ? Float32Array.from(dGamma) : null, needBeta ? Float32Array.from(dBeta) : null];
