@@ -10,7 +10,7 @@ import { prepareModel } from "../../src/engine/index.js";
 import { readTflite } from "../../src/graph/index.js";
 import { Rng } from "../../src/tensor/index.js";
 import { modelBytes } from "./models.js";
-import { mutate, structureOffsets } from "./mutate.js";
+import { mutate, semanticFields, structureOffsets } from "./mutate.js";
 
 // vww mutants that survive run a full inference (tens of ms each in the reference kernels): fewer of them.
 const VARIANTS = { kws_ref_model: 1500, kws_ref_model_float32: 700, vww_96_int8: 250, vww_96_float: 50 } as const;
@@ -26,8 +26,9 @@ describe("reader + engine fuzz", () => {
     for (const [name, count] of Object.entries(VARIANTS)) {
       const model = modelBytes(name);
       const structure = structureOffsets(model);
+      const fields = semanticFields(model);
       for (let i = 0; i < count; i++) {
-        const m = mutate(model, structure, rng);
+        const m = mutate(model, structure, rng, fields);
         total++;
         try {
           const graph = readTflite(m.bytes, "fuzz.tflite");

@@ -1,5 +1,6 @@
 /**
- * Fuzz the .tflite reader with 10,000+ seeded mutants of the reference models. Every outcome
+ * Fuzz the .tflite reader with 10,000+ seeded mutants of the reference models (byte-level damage
+ * plus semantic fields - shapes, indices, types, options - set to boundary values). Every outcome
  * must be a parsed graph or a DietmlError: no RangeError/TypeError, no hang, no runaway memory.
  * Accepted mutants must also summarize, round-trip through the writer and export to ONNX
  * (or be refused with a typed error).
@@ -10,7 +11,7 @@ import { readTflite, summarizeGraph, writeTflite } from "../../src/graph/index.j
 import { writeOnnx } from "../../src/graph/onnx/index.js";
 import { Rng } from "../../src/tensor/index.js";
 import { MODEL_NAMES, modelBytes } from "./models.js";
-import { mutate, structureOffsets } from "./mutate.js";
+import { mutate, semanticFields, structureOffsets } from "./mutate.js";
 
 const VARIANTS: Record<(typeof MODEL_NAMES)[number], number> = {
   kws_ref_model: 3500,
@@ -30,8 +31,9 @@ describe("tflite reader fuzz", () => {
     for (const name of MODEL_NAMES) {
       const model = modelBytes(name);
       const structure = structureOffsets(model);
+      const fields = semanticFields(model);
       for (let i = 0; i < VARIANTS[name]; i++) {
-        const m = mutate(model, structure, rng);
+        const m = mutate(model, structure, rng, fields);
         total++;
         const t0 = performance.now();
         try {

@@ -4,7 +4,7 @@
  * than inside constant data, where a flipped weight byte tests nothing.
  */
 import type { Rng } from "../../src/tensor/index.js";
-import { FlatReader } from "../../src/graph/tflite/flat-reader.js";
+import { FlatReader, type FlatTable } from "../../src/graph/tflite/flat-reader.js";
 
 export interface Mutant {
   bytes: Uint8Array;
@@ -32,14 +32,85 @@ export function structureOffsets(model: Uint8Array): Int32Array {
   return Int32Array.from(out);
 }
 
+/** A field worth corrupting on purpose: where it is and how wide (1 or 4 bytes). */
+export interface Field {
+  at: number;
+  size: 1 | 4;
+}
+
+/**
+ * The semantic fields of a valid model: tensor shapes, types and buffer indices, quantized
+ * dimensions, op code indices, op input/output indices, option scalars, graph inputs/outputs.
+ * Mutating these (rather than random bytes) makes well-formed files that say odd things,
+ * which is what stresses validation and the engine's prepare.
+ */
+export function semanticFields(model: Uint8Array): Field[] {
+  const root = new FlatReader(model, "model").tableAt(0, "Model");
+  const fields: Field[] = [];
+  const scalar = (t: FlatTable, slot: number, size: 1 | 4) => {
+    const at = t.position(slot);
+    if (at) fields.push({ at, size });
+  };
+  const ints = (t: FlatTable, slot: number) => {
+    const v = t.vector(slot, "v", 4);
+    for (let i = 0; v && i < v.length; i++) fields.push({ at: v.start + 4 * i, size: 4 });
+  };
+  for (const code of root.tables(1, "operator_codes")) [0, 2, 3].forEach((s) => scalar(code, s, s === 0 ? 1 : 4));
+  for (const sg of root.tables(2, "subgraphs")) {
+    ints(sg, 1);
+    ints(sg, 2);
+    for (const t of sg.tables(0, "tensors")) {
+      ints(t, 0);
+      scalar(t, 1, 1);
+      scalar(t, 2, 4);
+      const q = t.table(4, "quantization");
+      if (q) scalar(q, 6, 4);
+    }
+    for (const op of sg.tables(3, "operators")) {
+      scalar(op, 0, 4);
+      ints(op, 1);
+      ints(op, 2);
+      scalar(op, 3, 1);
+      const options = op.table(4, "builtin_options");
+      for (let slot = 0; options && slot < 8; slot++) {
+        const at = options.position(slot);
+        if (at) fields.push({ at, size: at % 4 === 0 && at + 4 <= model.length ? 4 : 1 });
+      }
+    }
+  }
+  return fields;
+}
+
+const INTERESTING_I32 = [0, -1, 1, 2, 3, 7, 255, 256, 65535, 0x7fffffff, -0x80000000, 1 << 20];
+
 const HUGE_U32 = [0xffffffff, 0x7fffffff, 0x80000000, 0x40000000, 0x10000000, 0x00ffffff, 0x0000ffff, 0xfffffffe];
 
-export function mutate(model: Uint8Array, structure: Int32Array, rng: Rng): Mutant {
+export function mutate(model: Uint8Array, structure: Int32Array, rng: Rng, fields: Field[] = []): Mutant {
   const pick = (): number => (rng.uniform() < 0.8 ? structure[rng.int(structure.length)]! : rng.int(model.length));
-  const kind = rng.int(8);
+  const kind = rng.int(fields.length > 0 ? 10 : 8);
   const bytes = model.slice();
   const view = new DataView(bytes.buffer);
   switch (kind) {
+    case 8:
+    case 9: {
+      // one to three semantic fields set to boundary values or nudged
+      const n = 1 + rng.int(3);
+      const what: string[] = [];
+      for (let k = 0; k < n; k++) {
+        const f = fields[rng.int(fields.length)]!;
+        if (f.size === 1) {
+          const v = rng.uniform() < 0.5 ? rng.int(256) : rng.int(20);
+          bytes[f.at] = v;
+          what.push(`u8 ${v} at ${f.at}`);
+        } else {
+          const old = view.getInt32(f.at, true);
+          const v = rng.uniform() < 0.6 ? INTERESTING_I32[rng.int(INTERESTING_I32.length)]! : old + rng.int(7) - 3;
+          view.setInt32(f.at, v, true);
+          what.push(`i32 ${v} at ${f.at}`);
+        }
+      }
+      return { bytes, how: `fields: ${what.join(", ")}` };
+    }
     case 0: {
       const flips = 1 + rng.int(8);
       const at: number[] = [];

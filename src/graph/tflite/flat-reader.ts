@@ -95,6 +95,14 @@ export class FlatTable {
     return this.pos + rel;
   }
 
+  /** Absolute byte offset of a scalar field, or 0 when absent (for tools that patch files in place). */
+  position(slot: number): number {
+    const entry = 4 + 2 * slot;
+    if (entry + 2 > this.vtableSize) return 0;
+    const rel = this.r.bb.readUint16(this.vtable + entry);
+    return rel === 0 ? 0 : this.pos + rel;
+  }
+
   has(slot: number): boolean {
     const entry = 4 + 2 * slot;
     return entry + 2 <= this.vtableSize && this.r.bb.readUint16(this.vtable + entry) !== 0;
