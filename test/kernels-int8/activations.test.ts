@@ -72,6 +72,17 @@ describe("SOFTMAX int8", () => {
     }
   });
 
+  it("stays sane over 1000 near-equal logits (normalizing shift past 31 bits)", () => {
+    const depth = 1000;
+    const p = prepareSoftmaxInt8({ inputShape: [1, depth], outputShape: [1, depth], beta: 1 }, qt(0.05, 0), qt(1 / 256, -128));
+    const x = Int8Array.from({ length: depth }, (_, i) => (i % 3 === 0 ? 10 : 9));
+    const out = new Int8Array(depth);
+    evalSoftmaxInt8(p, x, out);
+    const real = Array.from(x, (v) => Math.exp(0.05 * v));
+    const sum = real.reduce((a, b) => a + b, 0);
+    expect(maxAbsDiff(out, real.map((e) => quantizeReal(e / sum, 1 / 256, -128)))).toBeLessThanOrEqual(1);
+  });
+
   it("requires the int8 output quantization TFLite uses", () => {
     expect(() => prepareSoftmaxInt8({ inputShape: [1, 4], outputShape: [1, 4], beta: 1 }, qt(0.1, 0), qt(0.1, 0))).toThrow(UnsupportedError);
   });

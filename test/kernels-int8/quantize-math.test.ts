@@ -92,6 +92,8 @@ describe("fixed-point primitives", () => {
       expect(roundingDivideByPOT(x, e)).toBe(rdbpBig(x, e));
     }
     expect([5, -5, 6, -6, 7, -7].map((x) => roundingDivideByPOT(x, 1))).toEqual([3, -3, 3, -3, 4, -4]);
+    // Past 31 bits (undefined in C++) the exact rounded quotient: tiny values vanish.
+    expect([roundingDivideByPOT(INT32_MAX, 33), roundingDivideByPOT(INT32_MIN, 32), roundingDivideByPOT(12345, 40)]).toEqual([0, -1, 0]);
   });
 
   it("multiplyByQuantizedMultiplier scales like the real multiplier, within one unit", () => {

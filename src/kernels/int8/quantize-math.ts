@@ -82,7 +82,10 @@ export function saturatingRoundingDoublingHighMul(a: number, b: number): number 
 /** gemmlowp RoundingDivideByPOT: x / 2^exponent rounded to nearest, halves away from zero. */
 export function roundingDivideByPOT(x: number, exponent: number): number {
   if (exponent === 0) return x;
-  const mask = exponent >= 31 ? 0x7fffffff : (1 << exponent) - 1;
+  // gemmlowp asserts exponent <= 31 (C++ shifts past the width are undefined); softmax over more than
+  // ~256 near-equal logits can ask for more, and the exact rounded quotient is the only sane answer.
+  if (exponent > 31) return roundHalfAway(x / 2 ** exponent);
+  const mask = exponent === 31 ? 0x7fffffff : (1 << exponent) - 1;
   const remainder = x & mask;
   const threshold = (mask >> 1) + (x < 0 ? 1 : 0);
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
