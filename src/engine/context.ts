@@ -14,7 +14,6 @@ import {
   type GraphTensor,
   type OpOptions,
 } from "../graph/index.js";
-import type { TensorQuant } from "../kernels/int8/quant-types.js";
 
 export class PrepareContext {
   constructor(
@@ -47,10 +46,6 @@ export class PrepareContext {
   /** Options of the given table, or undefined when the op carries none (older files omit some). */
   optionsOrNone<T extends OpOptions["type"]>(type: T): Extract<OpOptions, { type: T }> | undefined {
     return this.op.options.type === "None" ? undefined : this.options(type);
-  }
-
-  quant(t: GraphTensor): TensorQuant | undefined {
-    return t.quant;
   }
 
   /** Throws unless the tensor has the wanted element type. */
