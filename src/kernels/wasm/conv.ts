@@ -3,11 +3,21 @@ import { ShapeError } from "../../errors/index.js";
 import { conv2dOutputShape, convGroups, expectLength, type Conv2dParams, type Nhwc } from "../params.js";
 import { allocScratch, argsRecord, copyIn, copyOut, f32View, resetScratch } from "./memory.js";
 import { loadKernelModule, type KernelModule } from "./modules.js";
-import { gemmInMemory } from "./gemm.js";
+import { gemmInMemory, gemmModule } from "./gemm.js";
 import { poolThreads, runTask } from "./pool.js";
 
 /** im2col/col2im move bytes, not flops: below this many floats one thread is faster than waking another. */
 const PARALLEL_MIN_FLOATS = 1 << 16;
+/** Below this many multiply-adds a fused conv runs on one thread. */
+const PARALLEL_MIN_MACS = 1 << 19;
+const MR = 4;
+const NR = 8;
+/**
+ * The filter gradient sums over all output positions; it is split into at most this many fixed chunks whose
+ * partial sums are added in chunk order, so threads can share the work and the bytes never depend on them.
+ */
+const FILTER_GRAD_CHUNKS = 8;
+const FILTER_GRAD_MIN_CHUNK = 1024;
 
 export function convModule(): KernelModule | null {
   return loadKernelModule("conv");
@@ -43,13 +53,24 @@ function checkDy(plan: ConvPlan, dyShape: Nhwc): void {
   }
 }
 
-function geometry(plan: ConvPlan, x: number, group: number, cols: number): number {
+/** The 18 geometry fields every conv task record starts with (see conv.entry.ts). */
+function geometryFields(plan: ConvPlan, x: number, group: number, cols: number): number[] {
   const [n, h, w, c] = plan.xShape;
   const { p } = plan;
-  return argsRecord([
+  return [
     x, n, h, w, c, group * plan.cinG, plan.cinG, plan.kh, plan.kw, p.strideH, p.strideW, p.padTop, p.padLeft,
     p.dilationH, p.dilationW, plan.yShape[1], plan.yShape[2], cols,
-  ]);
+  ];
+}
+
+function geometry(plan: ConvPlan, x: number, group: number, cols: number): number {
+  return argsRecord(geometryFields(plan, x, group, cols));
+}
+
+function requireGemm(): KernelModule {
+  const mod = gemmModule();
+  if (mod === null) throw new Error("gemm.wasm is not built");
+  return mod;
 }
 
 function threadsFor(floats: number): number {
@@ -62,7 +83,10 @@ function requireConv(): KernelModule {
   return mod;
 }
 
-/** Grouped conv2d forward: per group, im2col then y[:, group] = cols x W_g^T (bias as the starting value). */
+/**
+ * Grouped conv2d forward: y[:, group] = cols_g x W_g^T with the bias as the starting value. The column rows
+ * are built block by block inside the GEMM task (convForwardTask); a 1x1 stride-1 conv is a plain GEMM on x.
+ */
 export function conv2dWasm(
   x: Float32Array, xShape: Nhwc, w: Float32Array, wShape: readonly number[], bias: Float32Array | null, p: Conv2dParams,
 ): { y: Float32Array; yShape: Nhwc } {
@@ -79,17 +103,29 @@ export function conv2dWasm(
   if (bias !== null) {
     runTask(mod, "fillRowsTask", argsRecord([yPtr, cout, copyIn(bias)]), positions, threadsFor(positions * cout));
   }
-  const cols = plan.pointwise ? 0 : allocScratch(positions * rowLen * 4);
-  for (let g = 0; g < p.groups; g++) {
-    if (!plan.pointwise) {
-      runTask(mod, "im2colTask", geometry(plan, xPtr, g, cols), xShape[0] * plan.yShape[1], threadsFor(positions * rowLen));
+  if (plan.pointwise) {
+    for (let g = 0; g < p.groups; g++) {
+      gemmInMemory({
+        a: xPtr + g * cinG * 4, lda: xShape[3], transA: false,
+        b: wPtr + g * coutG * rowLen * 4, ldb: rowLen, transB: true,
+        c: yPtr + g * coutG * 4, ldc: cout,
+        m: positions, n: coutG, k: rowLen, accumulate: bias !== null,
+      });
     }
-    gemmInMemory({
-      a: plan.pointwise ? xPtr + g * cinG * 4 : cols, lda: plan.pointwise ? xShape[3] : rowLen, transA: false,
-      b: wPtr + g * coutG * rowLen * 4, ldb: rowLen, transB: true,
-      c: yPtr + g * coutG * 4, ldc: cout,
-      m: positions, n: coutG, k: rowLen, accumulate: bias !== null,
-    });
+  } else {
+    const gemm = requireGemm();
+    const t = positions * rowLen * coutG >= PARALLEL_MIN_MACS ? poolThreads() : 1;
+    const packedW = allocScratch(rowLen * Math.ceil(coutG / NR) * NR * 4);
+    const perThread = mod.exports.forwardScratchFloats!(rowLen) * 4 + 64;
+    const scratch = allocScratch(perThread * t);
+    for (let g = 0; g < p.groups; g++) {
+      const packArgs = argsRecord([wPtr + g * coutG * rowLen * 4, rowLen, 1, coutG, rowLen, packedW]);
+      runTask(gemm, "packBTask", packArgs, Math.ceil(coutG / NR), 1);
+      const args = argsRecord([
+        ...geometryFields(plan, xPtr, g, 0), packedW, yPtr + g * coutG * 4, cout, coutG, bias !== null ? 1 : 0, scratch, perThread,
+      ]);
+      runTask(mod, "convForwardTask", args, Math.ceil(positions / MR), t);
+    }
   }
   return { y: copyOut(yPtr, positions * cout), yShape: plan.yShape };
 }
@@ -123,7 +159,10 @@ export function conv2dBackwardInputWasm(
   return copyOut(dxPtr, xSize);
 }
 
-/** dW (OHWI): per group, dW_g = dy_g^T x cols_g. */
+/**
+ * dW (OHWI): per group, dW_g = dy_g^T x cols_g, the column rows built block by block inside the task
+ * (convFilterGradTask) and the sum over positions split into fixed chunks added in order.
+ */
 export function conv2dBackwardFilterWasm(
   x: Float32Array, xShape: Nhwc, dy: Float32Array, dyShape: Nhwc, wShape: readonly number[], p: Conv2dParams,
 ): Float32Array {
@@ -137,18 +176,38 @@ export function conv2dBackwardFilterWasm(
   const dyPtr = copyIn(dy);
   const { positions, rowLen, cout, coutG, cinG } = plan;
   const wSize = sizeOf(wShape);
-  const dwPtr = allocScratch(wSize * 4);
-  const cols = plan.pointwise ? 0 : allocScratch(positions * rowLen * 4);
-  for (let g = 0; g < p.groups; g++) {
-    if (!plan.pointwise) {
-      runTask(mod, "im2colTask", geometry(plan, xPtr, g, cols), xShape[0] * plan.yShape[1], threadsFor(positions * rowLen));
+  if (plan.pointwise) {
+    const dwPtr = allocScratch(wSize * 4);
+    for (let g = 0; g < p.groups; g++) {
+      gemmInMemory({
+        a: dyPtr + g * coutG * 4, lda: cout, transA: true,
+        b: xPtr + g * cinG * 4, ldb: xShape[3], transB: false,
+        c: dwPtr + g * coutG * rowLen * 4, ldc: rowLen,
+        m: coutG, n: rowLen, k: positions, accumulate: false,
+      });
     }
-    gemmInMemory({
-      a: dyPtr + g * coutG * 4, lda: cout, transA: true,
-      b: plan.pointwise ? xPtr + g * cinG * 4 : cols, ldb: plan.pointwise ? xShape[3] : rowLen, transB: false,
-      c: dwPtr + g * coutG * rowLen * 4, ldc: rowLen,
-      m: coutG, n: rowLen, k: positions, accumulate: false,
-    });
+    return copyOut(dwPtr, wSize);
   }
-  return copyOut(dwPtr, wSize);
+  const chunk = Math.max(FILTER_GRAD_MIN_CHUNK, Math.ceil(positions / FILTER_GRAD_CHUNKS));
+  const chunks = Math.ceil(positions / chunk);
+  const partialFloats = coutG * rowLen;
+  const partials = allocScratch(chunks * partialFloats * 4);
+  const t = positions * rowLen * coutG >= PARALLEL_MIN_MACS ? poolThreads() : 1;
+  const perThread = mod.exports.filterGradScratchFloats!(rowLen) * 4 + 64;
+  const scratch = allocScratch(perThread * Math.min(t, chunks));
+  const dw = new Float32Array(wSize);
+  for (let g = 0; g < p.groups; g++) {
+    const args = argsRecord([
+      ...geometryFields(plan, xPtr, g, 0), dyPtr + g * coutG * 4, cout, coutG, partials, partialFloats, scratch, perThread, chunk,
+    ]);
+    runTask(mod, "convFilterGradTask", args, chunks, t);
+    // add the chunk partials in chunk order
+    const sum = dw.subarray(g * partialFloats, (g + 1) * partialFloats);
+    sum.set(f32View(partials, partialFloats));
+    for (let c = 1; c < chunks; c++) {
+      const part = f32View(partials + c * partialFloats * 4, partialFloats);
+      for (let i = 0; i < partialFloats; i++) sum[i] = sum[i]! + part[i]!;
+    }
+  }
+  return dw;
 }
