@@ -13,6 +13,7 @@ import { processIo, type CliIo } from "./io.js";
 import { registerTrain } from "./commands/train.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerRun } from "./commands/run.js";
+import { registerDeploy } from "./commands/deploy.js";
 import { registerCompare } from "./commands/compare.js";
 
 /** Exit code for a user mistake (bad argument, bad file, missing dataset). */
@@ -29,6 +30,7 @@ export function buildProgram(io: CliIo): Command {
   registerTrain(program, io);
   registerInspect(program, io);
   registerRun(program, io);
+  registerDeploy(program, io);
   registerCompare(program, io);
   return program;
 }

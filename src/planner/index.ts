@@ -4,3 +4,4 @@ export * from "./window-ops.js";
 export * from "./patch.js";
 export * from "./plan.js";
 export * from "./choose-patch.js";
+export * from "./fit.js";

@@ -1,0 +1,91 @@
+/**
+ * deployModel: plan memory (TFLM baseline for comparison, dietml's plan for the build), check the device's
+ * limits, write the C project, measure flash from the Cortex-M build when the toolchain is present.
+ */
+import { ArgumentError } from "../errors/index.js";
+import { summarizeGraph, type Graph } from "../graph/index.js";
+import { estimateCost, type DeviceProfile } from "../hardware/index.js";
+import { checkFit, choosePatch, planMemory, type MemoryPlan } from "../planner/index.js";
+import { generateProject, writeProject } from "./project.js";
+import { buildProject, elfSections, hasTool } from "./toolchain.js";
+
+export type PatchChoice = { mode: "off" } | { mode: "auto" } | { mode: "fixed"; depth: number; grid: number };
+
+/** "off", "auto" or DEPTHxGRID (e.g. 4x5: the first 4 layers on a 5x5 grid of patches). */
+export function parsePatch(text: string | undefined): PatchChoice {
+  if (text === undefined || text === "off") return { mode: "off" };
+  if (text === "auto") return { mode: "auto" };
+  const m = /^(\d+)x(\d+)$/.exec(text);
+  if (!m) throw new ArgumentError(`--patch ${text} is not understood`, "use --patch auto, --patch off, or --patch DEPTHxGRID such as 4x5");
+  return { mode: "fixed", depth: Number(m[1]), grid: Number(m[2]) };
+}
+
+export interface DeployReport {
+  name: string;
+  device: string;
+  out: string;
+  peak_sram_bytes: number;
+  scratch_bytes: number;
+  flash_bytes: number;
+  flash_measured: boolean;
+  const_bytes: number;
+  baseline_tflm_arena_bytes: number;
+  fits: boolean;
+  sram_limit_bytes: number;
+  flash_limit_bytes: number;
+  peak_layer: { op: number; kind: string };
+  inplace_depthwise_ops: number;
+  patch: { depth: number; grid: number; extra_macs: number; stage_macs: number } | null;
+  macs: number;
+  estimate: { latency_ms: number; energy_mj: number; note: string };
+}
+
+export function planFor(graph: Graph, patch: PatchChoice): MemoryPlan {
+  if (patch.mode === "off") return planMemory(graph, { strategy: "dietml" });
+  if (patch.mode === "fixed") return planMemory(graph, { strategy: "dietml", patch: { depth: patch.depth, grid: patch.grid } });
+  const best = choosePatch(graph);
+  const plain = planMemory(graph, { strategy: "dietml" });
+  return best && best.arenaBytes < plain.arenaBytes ? best : plain;
+}
+
+export function deployModel(graph: Graph, name: string, device: DeviceProfile, outDir: string, patch: PatchChoice): { report: DeployReport; plan: MemoryPlan } {
+  const plan = planFor(graph, patch);
+  const baseline = planMemory(graph, { strategy: "tflm" });
+  const project = generateProject(graph, plan, name);
+  const limits = { device: device.name, sramBytes: device.sramBytes, flashBytes: device.flashBytes };
+  checkFit(graph, plan, project.constBytes, limits);
+  writeProject(outDir, project);
+  let flash = project.constBytes;
+  let measured = false;
+  if (hasTool("arm-none-eabi-gcc") && hasTool("arm-none-eabi-size")) {
+    const s = elfSections(buildProject(outDir, "arm"));
+    flash = s.text + s.data;
+    measured = true;
+    checkFit(graph, plan, flash, limits);
+  }
+  const macs = summarizeGraph(graph).totals.macs + (plan.patch?.extraMacs ?? 0);
+  const cost = estimateCost(macs, device);
+  const op = graph.ops[plan.peak.op]!;
+  return {
+    plan,
+    report: {
+      name,
+      device: device.id,
+      out: outDir,
+      peak_sram_bytes: plan.arenaBytes,
+      scratch_bytes: plan.scratchBytes,
+      flash_bytes: flash,
+      flash_measured: measured,
+      const_bytes: project.constBytes,
+      baseline_tflm_arena_bytes: baseline.arenaBytes,
+      fits: true,
+      sram_limit_bytes: device.sramBytes,
+      flash_limit_bytes: device.flashBytes,
+      peak_layer: { op: op.index, kind: op.kind },
+      inplace_depthwise_ops: plan.inplaceDepthwise.size,
+      patch: plan.patch ? { depth: plan.patch.ops.length, grid: plan.patch.grid, extra_macs: plan.patch.extraMacs, stage_macs: plan.patch.stageMacs } : null,
+      macs,
+      estimate: { latency_ms: cost.latencyMs, energy_mj: cost.energyMj, note: "estimate: instructions/MAC from our qemu runs, CPI 1 and nominal power assumed" },
+    },
+  };
+}
