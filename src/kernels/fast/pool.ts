@@ -7,11 +7,10 @@
 import { sizeOf } from "../../tensor/index.js";
 import { expectLength, pool2dOutputShape, type Nhwc, type Pool2dParams } from "../params.js";
 
-/** First and one-past-last kernel offsets whose input coordinate lies inside [0, size). */
-function validRange(out: number, stride: number, pad: number, kernel: number, size: number): [number, number] {
-  const origin = out * stride - pad;
-  return [Math.max(0, -origin), Math.min(kernel, size - origin)];
-}
+/** First kernel offset whose input coordinate (origin + offset) is >= 0. */
+const firstValid = (origin: number): number => (origin < 0 ? -origin : 0);
+/** One past the last kernel offset whose input coordinate is < size. */
+const endValid = (origin: number, kernel: number, size: number): number => (size - origin < kernel ? size - origin : kernel);
 
 export function maxPool2dFast(x: Float32Array, xShape: Nhwc, p: Pool2dParams): { y: Float32Array; yShape: Nhwc; argmax: Int32Array } {
   expectLength("maxPool2d", "x", x, sizeOf(xShape));
@@ -22,11 +21,13 @@ export function maxPool2dFast(x: Float32Array, xShape: Nhwc, p: Pool2dParams): {
   const argmax = new Int32Array(y.length).fill(-1);
   for (let b = 0; b < n; b++)
     for (let oy = 0; oy < oh; oy++) {
-      const [ky0, ky1] = validRange(oy, p.strideH, p.padTop, p.kernelH, h);
       const iy0 = oy * p.strideH - p.padTop;
+      const ky0 = firstValid(iy0);
+      const ky1 = endValid(iy0, p.kernelH, h);
       for (let ox = 0; ox < ow; ox++) {
-        const [kx0, kx1] = validRange(ox, p.strideW, p.padLeft, p.kernelW, w);
         const ix0 = ox * p.strideW - p.padLeft;
+        const kx0 = firstValid(ix0);
+        const kx1 = endValid(ix0, p.kernelW, w);
         const yb = ((b * oh + oy) * ow + ox) * c;
         if (ky0 >= ky1 || kx0 >= kx1) continue; // window wholly in padding: 0, argmax -1
         const first = ((b * h + iy0 + ky0) * w + ix0 + kx0) * c;
@@ -68,11 +69,13 @@ export function avgPool2dFast(x: Float32Array, xShape: Nhwc, p: Pool2dParams): {
   const y = new Float32Array(sizeOf(yShape));
   for (let b = 0; b < n; b++)
     for (let oy = 0; oy < oh; oy++) {
-      const [ky0, ky1] = validRange(oy, p.strideH, p.padTop, p.kernelH, h);
       const iy0 = oy * p.strideH - p.padTop;
+      const ky0 = firstValid(iy0);
+      const ky1 = endValid(iy0, p.kernelH, h);
       for (let ox = 0; ox < ow; ox++) {
-        const [kx0, kx1] = validRange(ox, p.strideW, p.padLeft, p.kernelW, w);
         const ix0 = ox * p.strideW - p.padLeft;
+        const kx0 = firstValid(ix0);
+        const kx1 = endValid(ix0, p.kernelW, w);
         const yb = ((b * oh + oy) * ow + ox) * c;
         const count = Math.max(0, ky1 - ky0) * Math.max(0, kx1 - kx0);
         if (count === 0) continue;
@@ -96,11 +99,13 @@ export function avgPool2dBackwardFast(dy: Float32Array, dyShape: Nhwc, xShape: N
   const dx = new Float32Array(sizeOf(xShape));
   for (let b = 0; b < n; b++)
     for (let oy = 0; oy < oh; oy++) {
-      const [ky0, ky1] = validRange(oy, p.strideH, p.padTop, p.kernelH, h);
       const iy0 = oy * p.strideH - p.padTop;
+      const ky0 = firstValid(iy0);
+      const ky1 = endValid(iy0, p.kernelH, h);
       for (let ox = 0; ox < ow; ox++) {
-        const [kx0, kx1] = validRange(ox, p.strideW, p.padLeft, p.kernelW, w);
         const ix0 = ox * p.strideW - p.padLeft;
+        const kx0 = firstValid(ix0);
+        const kx1 = endValid(ix0, p.kernelW, w);
         const yb = ((b * oh + oy) * ow + ox) * c;
         const count = Math.max(0, ky1 - ky0) * Math.max(0, kx1 - kx0);
         if (count === 0) continue;
