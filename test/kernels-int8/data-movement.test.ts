@@ -23,6 +23,13 @@ describe("PAD", () => {
     expect(Array.from(gotF)).toEqual([0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0]);
   });
 
+  it("PADV2 pads with its constant value", () => {
+    const paddings: TensorDef = { shape: [1, 2], dtype: "i32", data: Int32Array.from([1, 1]) };
+    const value: TensorDef = { shape: [], dtype: "f32", data: Float32Array.from([7]) };
+    expect(Array.from(run("PADV2", { type: "PadV2Options" }, [{ shape: [2], dtype: "f32" }, paddings, value], { shape: [4], dtype: "f32" }, [Float32Array.from([1, 2])])))
+      .toEqual([7, 1, 2, 7]);
+  });
+
   it("rejects paddings that disagree with the output shape", () => {
     const paddings: TensorDef = { shape: [2, 2], dtype: "i32", data: Int32Array.from([1, 0, 0, 2]) };
     expect(() => prepareModel(singleOpGraph("PAD", { type: "PadOptions" }, [{ shape: [2, 2], dtype: "f32" }, paddings], { shape: [3, 3], dtype: "f32" }))).toThrow(ShapeError);

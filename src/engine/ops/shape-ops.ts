@@ -22,7 +22,9 @@ for (const dtype of ["i8", "f32"] as const) {
     });
   }
 
-  registerKernel("PAD", dtype, {
+  // PADV2 is PAD with an explicit pad value as the third input.
+  for (const kind of ["PAD", "PADV2"]) {
+    registerKernel(kind, dtype, {
     prepare: (ctx) => {
       ctx.expectInputCount(2, 3);
       const input = ctx.input(0);
@@ -41,7 +43,8 @@ for (const dtype of ["i8", "f32"] as const) {
       return preparePad(input.shape, ctx.constantIndices(paddings), ctx.output().shape, padValue);
     },
     eval: (p, io) => evalPad(p, io.inputs[0]!, io.outputs[0]!),
-  });
+    });
+  }
 
   registerKernel("CONCATENATION", dtype, {
     prepare: (ctx) => {
