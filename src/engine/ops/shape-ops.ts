@@ -25,24 +25,24 @@ for (const dtype of ["i8", "f32"] as const) {
   // PADV2 is PAD with an explicit pad value as the third input.
   for (const kind of ["PAD", "PADV2"]) {
     registerKernel(kind, dtype, {
-    prepare: (ctx) => {
-      ctx.expectInputCount(2, 3);
-      const input = ctx.input(0);
-      ctx.expectDType(input, "input", dtype);
-      ctx.expectDType(ctx.output(), "output", dtype);
-      const paddings = ctx.input(1);
-      ctx.requireConstant(paddings, "paddings");
-      let padValue = 0;
-      if (dtype === "i8") padValue = requireSameQuant(ctx.where, input.quant, ctx.output().quant).zeroPoint;
-      const constantValue = ctx.optionalInput(2);
-      if (constantValue) {
-        ctx.requireConstant(constantValue, "pad value");
-        ctx.expectDType(constantValue, "pad value", dtype);
-        padValue = (dtype === "i8" ? ctx.constantInt8(constantValue) : ctx.constantFloat32(constantValue))[0] ?? padValue;
-      }
-      return preparePad(input.shape, ctx.constantIndices(paddings), ctx.output().shape, padValue);
-    },
-    eval: (p, io) => evalPad(p, io.inputs[0]!, io.outputs[0]!),
+      prepare: (ctx) => {
+        ctx.expectInputCount(2, 3);
+        const input = ctx.input(0);
+        ctx.expectDType(input, "input", dtype);
+        ctx.expectDType(ctx.output(), "output", dtype);
+        const paddings = ctx.input(1);
+        ctx.requireConstant(paddings, "paddings");
+        let padValue = 0;
+        if (dtype === "i8") padValue = requireSameQuant(ctx.where, input.quant, ctx.output().quant).zeroPoint;
+        const constantValue = ctx.optionalInput(2);
+        if (constantValue) {
+          ctx.requireConstant(constantValue, "pad value");
+          ctx.expectDType(constantValue, "pad value", dtype);
+          padValue = (dtype === "i8" ? ctx.constantInt8(constantValue) : ctx.constantFloat32(constantValue))[0] ?? padValue;
+        }
+        return preparePad(input.shape, ctx.constantIndices(paddings), ctx.output().shape, padValue);
+      },
+      eval: (p, io) => evalPad(p, io.inputs[0]!, io.outputs[0]!),
     });
   }
 
