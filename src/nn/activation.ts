@@ -1,5 +1,5 @@
 /** Parameter-free activation layers. */
-import { hardSwish, relu, relu6, sigmoid, tanh, type Variable } from "../autograd/index.js";
+import { hardSwish, leakyRelu, relu, relu6, sigmoid, tanh, type Variable } from "../autograd/index.js";
 import { Module } from "./module.js";
 
 export class ReLU extends Module {
@@ -29,5 +29,15 @@ export class Sigmoid extends Module {
 export class Tanh extends Module {
   forward(x: Variable): Variable {
     return tanh(x);
+  }
+}
+
+export class LeakyReLU extends Module {
+  constructor(readonly alpha = 0.2) {
+    super();
+  }
+
+  forward(x: Variable): Variable {
+    return leakyRelu(x, this.alpha);
   }
 }

@@ -6,8 +6,9 @@
 export { Module } from "./module.js";
 export { Linear } from "./linear.js";
 export { Conv2d, DepthwiseConv2d, type ConvOptions, type Conv2dOptions } from "./conv.js";
+export { ConvTranspose2d, type ConvTransposeOptions } from "./conv-transpose.js";
 export { BatchNorm2d, GroupNorm } from "./norm.js";
-export { ReLU, ReLU6, HardSwish, Sigmoid, Tanh } from "./activation.js";
+export { ReLU, ReLU6, LeakyReLU, HardSwish, Sigmoid, Tanh } from "./activation.js";
 export { MaxPool2d, AvgPool2d, GlobalAvgPool } from "./pool.js";
 export { Flatten, Dropout } from "./reshape.js";
 export { Sequential, Residual, type Layer } from "./container.js";

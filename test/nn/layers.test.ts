@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as ag from "../../src/autograd/index.js";
 import { ShapeError } from "../../src/errors/index.js";
-import { BatchNorm2d, Conv2d, DepthwiseConv2d, Flatten, GlobalAvgPool, Linear, MaxPool2d, ReLU, Residual, Sequential, resolvePadding } from "../../src/nn/index.js";
+import { BatchNorm2d, Conv2d, ConvTranspose2d, DepthwiseConv2d, Flatten, GlobalAvgPool, Linear, MaxPool2d, ReLU, Residual, Sequential, resolvePadding } from "../../src/nn/index.js";
 import { Rng } from "../../src/tensor/index.js";
 
 function input(shape: number[], seed = 1): ag.Variable {
@@ -117,6 +117,15 @@ describe("nn layers", () => {
     const c = new Sequential([["fc", new Linear(4, 2, new Rng(1))], ["bn", new BatchNorm2d(2)]]);
     expect(() => c.loadStateDict(a.stateDict())).toThrow(/fc.weight.*\[2, 3\].*\[2, 4\]/);
     expect(() => new Sequential([new Flatten()]).loadStateDict(a.stateDict())).toThrow(/unexpected \[fc.weight/);
+  });
+
+  it("ConvTranspose2d upsamples: 'same' multiplies by the stride, 'valid' adds the kernel overhang", () => {
+    const rng = new Rng(2);
+    const up = new ConvTranspose2d(3, 5, 4, rng, { stride: 2, padding: "same" });
+    expect(up.forward(input([2, 4, 4, 3])).shape).toEqual([2, 8, 8, 5]);
+    const valid = new ConvTranspose2d(3, 2, [3, 2], rng, { stride: 2 });
+    expect(valid.forward(input([1, 4, 5, 3])).shape).toEqual([1, 9, 10, 2]);
+    expect(up.namedParameters().map(([n, p]) => [n, p.shape])).toEqual([["weight", [5, 4, 4, 3]], ["bias", [5]]]);
   });
 
   it("Residual refuses a body whose output shape differs from the input", () => {

@@ -1,7 +1,7 @@
 /**
  * Pointwise activations; sigmoid, tanh and hardSwish run forward through the kernels' `unary`, relu and
- * relu6 through a fused clamp-and-mask pass. What each saves for backward:
- * relu and relu6 a bit mask (1 bit per element: where the slope is 1), sigmoid and tanh their output,
+ * relu6 (and leakyRelu) through fused branch-free passes. What each saves for backward:
+ * relu, relu6 and leakyRelu a bit mask (1 bit per element: where the slope is 1), sigmoid and tanh their output,
  * hardSwish its input — and nothing at all when the input needs no gradient.
  */
 import { unary } from "../../kernels/index.js";
@@ -50,6 +50,32 @@ export function relu(x: Variable): Variable {
 
 export function relu6(x: Variable): Variable {
   return clipped("relu6", x, 6);
+}
+
+/** max(x, 0) + alpha * min(x, 0); saves the sign mask. */
+export function leakyRelu(x: Variable, alpha = 0.2): Variable {
+  const xv = x.values;
+  const n = xv.length;
+  const y = new Float32Array(n);
+  const mask = needsGrad(x) ? new Uint8Array((n + 7) >>> 3) : null;
+  const pos = 0.5 * (1 + alpha);
+  const neg = 0.5 * (1 - alpha);
+  for (let byte = 0, base = 0; base < n; byte++, base += 8) {
+    const end = Math.min(base + 8, n);
+    let bits = 0;
+    for (let i = base; i < end; i++) {
+      const v = xv[i]!;
+      y[i] = pos * v + neg * Math.abs(v);
+      bits |= +(v > 0) << (i - base);
+    }
+    if (mask !== null) mask[byte] = bits;
+  }
+  return recordOp("leakyRelu", [x], y, x.shape, { mask }, (dy, s) => {
+    const m = s.mask!;
+    const dx = new Float32Array(dy.length);
+    for (let i = 0; i < dy.length; i++) dx[i] = dy[i]! * (alpha + (1 - alpha) * ((m[i >>> 3]! >>> (i & 7)) & 1));
+    return [dx];
+  });
 }
 
 export function sigmoid(x: Variable): Variable {
