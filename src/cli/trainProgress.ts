@@ -27,7 +27,7 @@ export function createTrainProgress(io: CliIo): TrainProgress {
       io.stderr(
         `training ${plan.model} (${plan.parameters.toLocaleString("en-US")} parameters) on ${plan.data} ` +
           `(${plan.trainExamples} train / ${plan.testExamples} test): ${plan.epochs} epochs, batch ${plan.batchSize}, ` +
-          `${plan.optimizer} lr ${plan.lr} (cosine), seed ${plan.seed}\n`,
+          `${plan.optimizer} lr ${plan.lr} (cosine), augment ${plan.augment}, seed ${plan.seed}\n`,
       );
     },
     onStep(p) {

@@ -4,6 +4,7 @@
  */
 import { ArgumentError } from "../errors/index.js";
 import { Tensor, type Rng } from "../tensor/index.js";
+import { augmentImages, type AugmentOptions } from "./augment.js";
 import type { ImageDataset } from "./dataset.js";
 
 export interface Batch {
@@ -19,6 +20,8 @@ export interface DataLoaderOptions {
   shuffleRng?: Rng;
   /** Give [B, H*W*C] inputs (for fully connected models). */
   flatten?: boolean;
+  /** Random flips/shifts of each batch, drawn from `shuffleRng` (training only). */
+  augment?: AugmentOptions;
 }
 
 export class DataLoader {
@@ -26,6 +29,7 @@ export class DataLoader {
   readonly batchSize: number;
   private readonly shuffleRng: Rng | undefined;
   private readonly flatten: boolean;
+  private readonly augment: AugmentOptions | undefined;
 
   constructor(dataset: ImageDataset, opts: DataLoaderOptions) {
     if (!Number.isInteger(opts.batchSize) || opts.batchSize <= 0) {
@@ -35,6 +39,10 @@ export class DataLoader {
     this.batchSize = opts.batchSize;
     this.shuffleRng = opts.shuffleRng;
     this.flatten = opts.flatten === true;
+    this.augment = opts.augment;
+    if (this.augment !== undefined && this.shuffleRng === undefined) {
+      throw new ArgumentError("augmentation needs a shuffle Rng to draw from", "pass shuffleRng together with augment");
+    }
   }
 
   /** Batches per epoch (the last one may be partial). */
@@ -56,6 +64,7 @@ export class DataLoader {
         images.set(this.dataset.images.subarray(src * perImage, (src + 1) * perImage), i * perImage);
         labels[i] = this.dataset.labels[src]!;
       }
+      if (this.augment !== undefined) augmentImages(images, size, h, w, c, this.shuffleRng!, this.augment);
       const shape = this.flatten ? [size, perImage] : [size, h, w, c];
       yield { inputs: new Tensor(shape, "f32", images), labels, size };
     }

@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { backward, softmaxCrossEntropy, Variable } from "../autograd/index.js";
-import { DataLoader, type TrainTestSplit } from "../data/index.js";
+import { DataLoader, type AugmentOptions, type TrainTestSplit } from "../data/index.js";
 import { ArgumentError } from "../errors/index.js";
 import type { Rng, Tensor } from "../tensor/index.js";
 import { loadModelState, readCheckpoint, writeCheckpoint, type EpochRecord, type RunSettings } from "./checkpoint.js";
@@ -27,6 +27,8 @@ export interface TrainLoopOptions {
   /** Resume from an unfinished checkpoint at checkpointPath (default true). */
   resume?: boolean;
   evalBatchSize?: number;
+  /** Training-time augmentation (random flips/shifts drawn from `rng`). */
+  augment?: AugmentOptions;
   onStep?: (progress: StepProgress) => void;
   onEpoch?: (summary: EpochSummary) => void;
   /** Milliseconds clock for throughput (default performance.now). */
@@ -65,7 +67,7 @@ export interface TrainResult {
 
 export function trainModel(model: TrainableModel, optimizer: TrainOptimizer, data: TrainTestSplit, opts: TrainLoopOptions): TrainResult {
   const now = opts.now ?? (() => performance.now());
-  const loader = new DataLoader(data.train, { batchSize: opts.batchSize, shuffleRng: opts.rng, flatten: model.flatInput });
+  const loader = new DataLoader(data.train, { batchSize: opts.batchSize, shuffleRng: opts.rng, flatten: model.flatInput, augment: opts.augment });
   const totalSteps = loader.numBatches * opts.epochs;
   const { startEpoch, history } = restore(model, optimizer, opts);
   const trainedEpochs: EpochSummary[] = [];

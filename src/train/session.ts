@@ -5,14 +5,14 @@
  * seed and restores the Rng state continues exactly where the killed one stopped.
  */
 import type { Variable } from "../autograd/index.js";
-import { loadFashionMnist, type TrainTestSplit } from "../data/index.js";
+import { FASHION_MNIST_MEAN, FASHION_MNIST_STD, loadFashionMnist, type TrainTestSplit } from "../data/index.js";
 import { createModel } from "../models/index.js";
 import { Adam, cosineSchedule, SGD, type Optimizer } from "../optim/index.js";
 import { Rng } from "../tensor/index.js";
 import { trainableModule, trainableOptimizer } from "./adapters.js";
 import type { RunSettings } from "./checkpoint.js";
 import { trainModel, type EpochSummary, type StepProgress, type TrainResult } from "./loop.js";
-import { recipeFor, SGD_MOMENTUM, type OptimizerName } from "./recipes.js";
+import { parseAugmentSpec, recipeFor, SGD_MOMENTUM, type AugmentSpec, type OptimizerName } from "./recipes.js";
 
 export type DatasetName = "fashion-mnist" | "fashion-mnist-subset";
 
@@ -25,6 +25,8 @@ export interface TrainRunOptions {
   lr?: number;
   optimizer?: OptimizerName;
   weightDecay?: number;
+  /** Training augmentation, e.g. "flip+shift2" or "none" (default: per model). */
+  augment?: AugmentSpec;
   /** Checkpoint and final weights; no file is written when absent. */
   out?: string;
   resume?: boolean;
@@ -43,6 +45,7 @@ export interface TrainPlan {
   optimizer: OptimizerName;
   lr: number;
   weightDecay: number;
+  augment: AugmentSpec;
   schedule: "cosine";
   normalize: boolean;
   parameters: number;
@@ -72,6 +75,7 @@ export function planTraining(opts: TrainRunOptions, split: TrainTestSplit, param
     optimizer,
     lr: opts.lr ?? recipe.lr[optimizer],
     weightDecay: opts.weightDecay ?? recipe.weightDecay,
+    augment: opts.augment ?? recipe.augment,
     schedule: "cosine",
     normalize: true,
     parameters,
@@ -81,6 +85,7 @@ export function planTraining(opts: TrainRunOptions, split: TrainTestSplit, param
 }
 
 export function runTraining(opts: TrainRunOptions): TrainRunReport {
+  if (opts.augment !== undefined) parseAugmentSpec(opts.augment); // reject a bad spec before loading anything
   const split = loadFashionMnist({ subset: opts.data === "fashion-mnist-subset", normalize: true });
   const rng = new Rng(opts.seed);
   const module = createModel(opts.model, rng, { inputShape: split.train.imageShape, numClasses: split.train.numClasses });
@@ -94,6 +99,7 @@ export function runTraining(opts: TrainRunOptions): TrainRunReport {
     batchSize: plan.batchSize,
     schedule: (step) => schedule(step),
     rng,
+    augment: { ...parseAugmentSpec(plan.augment), fill: -FASHION_MNIST_MEAN / FASHION_MNIST_STD }, // images are standardised
     settings: settingsOf(plan),
     checkpointPath: opts.out,
     resume: opts.resume,
@@ -118,6 +124,6 @@ function buildOptimizer(plan: TrainPlan, params: [string, Variable][]): Optimize
 }
 
 function settingsOf(plan: TrainPlan): RunSettings {
-  const { model, data, seed, epochs, batchSize, optimizer, lr, weightDecay, schedule, normalize } = plan;
-  return { model, data, seed, epochs, batchSize, optimizer, lr, weightDecay, schedule, normalize };
+  const { model, data, seed, epochs, batchSize, optimizer, lr, weightDecay, augment, schedule, normalize } = plan;
+  return { model, data, seed, epochs, batchSize, optimizer, lr, weightDecay, augment, schedule, normalize };
 }

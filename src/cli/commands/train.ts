@@ -18,6 +18,7 @@ export interface TrainCliOptions {
   lr?: number;
   optimizer?: (typeof TRAIN_OPTIMIZERS)[number];
   weightDecay?: number;
+  augment?: string;
   out: string;
   /** Undefined unless --resume or --no-resume was given; resuming is the default. */
   resume?: boolean;
@@ -36,6 +37,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option("--lr <rate>", "peak learning rate (default: per model and optimizer)", parsePositiveNumber("--lr"))
     .option("--optimizer <name>", `optimizer (${TRAIN_OPTIMIZERS.join(", ")}; default: per model)`, parseChoice("--optimizer", TRAIN_OPTIMIZERS))
     .option("--weight-decay <wd>", "L2 weight decay (default: per model)", parseNonNegativeNumber("--weight-decay"))
+    .option("--augment <spec>", 'training augmentation: "none", "flip", "shift<N>" or e.g. "flip+shift2" (default: per model)')
     .requiredOption("--out <file>", "checkpoint to write (.safetensors)")
     .option("--resume", "continue an unfinished run from the checkpoint at --out (the default)")
     .option("--no-resume", "start from scratch even if --out holds a checkpoint of an unfinished run")
@@ -62,7 +64,7 @@ A run killed part-way resumes from the last epoch's checkpoint when started agai
 function defaultsText(): string {
   return TRAIN_MODELS.map((m) => {
     const r = recipeFor(m);
-    return `  ${m.padEnd(9)} ${r.epochs} epochs, batch ${r.batchSize}, ${r.optimizer} lr ${r.lr[r.optimizer]}, cosine decay, weight decay ${r.weightDecay}`;
+    return `  ${m.padEnd(9)} ${r.epochs} epochs, batch ${r.batchSize}, ${r.optimizer} lr ${r.lr[r.optimizer]}, cosine decay, weight decay ${r.weightDecay}, augment ${r.augment}`;
   }).join("\n");
 }
 
@@ -79,6 +81,7 @@ async function runTrain(opts: TrainCliOptions, io: CliIo): Promise<void> {
       lr: opts.lr,
       optimizer: opts.optimizer,
       weightDecay: opts.weightDecay,
+      augment: opts.augment,
       out: opts.out,
       resume: opts.resume,
       onStart: (plan) => progress.onStart(plan),
