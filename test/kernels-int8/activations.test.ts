@@ -4,7 +4,7 @@ import { evalHardSwishInt8, prepareHardSwishInt8 } from "../../src/kernels/int8/
 import { evalLogisticInt8, prepareLogisticInt8 } from "../../src/kernels/int8/logistic.js";
 import { evalRelu6Int8, evalReluInt8, prepareRelu6Int8, prepareReluInt8 } from "../../src/kernels/int8/relu.js";
 import { evalSoftmaxInt8, prepareSoftmaxInt8 } from "../../src/kernels/int8/softmax.js";
-import { expOnNegativeValues, logisticFixedPoint, oneOverOnePlusXForXIn01 } from "../../src/kernels/int8/fixed-point.js";
+import { expOnNegativeValues, logisticFixedPoint, oneOverOnePlusXForXIn01, tanhFixedPoint } from "../../src/kernels/int8/fixed-point.js";
 import { Rng } from "../../src/tensor/index.js";
 import { dequantize, maxAbsDiff, quantizeReal, randomInt8 } from "./oracle.js";
 
@@ -30,6 +30,15 @@ describe("gemmlowp fixed-point functions", () => {
       expect(Math.abs(logisticFixedPoint(raw, 4) / 2 ** 31 - 1 / (1 + Math.exp(-raw / 2 ** 27)))).toBeLessThan(1e-7);
     }
     expect(logisticFixedPoint(0, 4)).toBe(1 << 30);
+  });
+
+  it("tanh (Q3.28 in, Q0.31 out) tracks Math.tanh and is odd", () => {
+    for (let x = -7.9; x < 8; x += 0.11) {
+      const raw = Math.round(x * 2 ** 28);
+      expect(Math.abs(tanhFixedPoint(raw, 3) / 2 ** 31 - Math.tanh(raw / 2 ** 28))).toBeLessThan(1e-7);
+      expect(tanhFixedPoint(-raw, 3)).toBe(-tanhFixedPoint(raw, 3));
+    }
+    expect(tanhFixedPoint(0, 3)).toBe(0);
   });
 });
 

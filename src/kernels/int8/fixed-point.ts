@@ -1,5 +1,5 @@
 /**
- * The gemmlowp fixed-point transcendentals that TFLite's int8 SOFTMAX and LOGISTIC reference kernels use.
+ * The gemmlowp fixed-point transcendentals that TFLite's int8 SOFTMAX, LOGISTIC (and TANH) reference kernels use.
  * A value is a raw int32 with an implied number of integer bits I (31 - I fractional bits), as in
  * gemmlowp's FixedPoint<int32_t, I>; functions name the integer bits they expect.
  */
@@ -87,6 +87,27 @@ export function oneOverOnePlusXForXIn01(a: number): number {
   }
   // ExactMulByPot<-1> reinterprets Q2 as Q1; Rescale<0> then shifts left by one, saturating.
   return rescale(x, 1, 0);
+}
+
+/** (1 - a) / (1 + a) for a in [0, 1), Q0.31 in and out: the same Newton-Raphson division as above. */
+function oneMinusXOverOnePlusXForXIn01(a: number): number {
+  const halfDenominator = roundingHalfSum(a, INT32_MAX);
+  const oneQ2 = 1 << 29;
+  let x = (1515870810 + mul(halfDenominator, -1010580540)) | 0;
+  for (let i = 0; i < 3; i++) {
+    const oneMinus = (oneQ2 - mul(halfDenominator, x)) | 0;
+    x = (x + rescale(mul(x, oneMinus), 4, 2)) | 0;
+  }
+  return rescale((x - oneQ2) | 0, 2, 0);
+}
+
+/** gemmlowp tanh for a with `integerBits` integer bits; result in Q0.31. */
+export function tanhFixedPoint(a: number, integerBits: number): number {
+  if (a === 0) return 0;
+  const negativeAbs = a < 0 ? a : -a | 0;
+  // tanh(|a|) = (1 - exp(-2|a|)) / (1 + exp(-2|a|)); doubling is a reinterpretation with one more integer bit.
+  const t = oneMinusXOverOnePlusXForXIn01(expOnNegativeValues(negativeAbs, integerBits + 1));
+  return a < 0 ? -t | 0 : t;
 }
 
 /** gemmlowp logistic: 1 / (1 + exp(-a)) for a with `integerBits` integer bits; result in Q0.31. */
