@@ -1,8 +1,9 @@
 /**
  * Reverse-mode sweep: visits the graph behind `root` in reverse topological order, calls each node's
  * backward with the summed gradient of its output, and accumulates into the `grad` of leaves that require
- * one (so repeated calls add up: gradient accumulation). Each node's saved tensors are released as soon
- * as it has run, so memory falls during the sweep and a second backward through the same graph is refused.
+ * one (so repeated calls add up: gradient accumulation). Each node's saved tensors and input links are
+ * released as soon as it has run, so memory falls during the sweep and a second backward through the same
+ * graph is refused.
  */
 import { ArgumentError } from "../errors/index.js";
 import { axpy } from "../kernels/index.js";
@@ -51,9 +52,11 @@ export function backward(root: Variable, seed?: Float32Array): void {
       );
     }
     const grads = node.backward(entry.g, node.saved);
+    const inputs = node.inputs;
     node.saved = null;
-    for (let j = 0; j < node.inputs.length; j++) {
-      const input = node.inputs[j]!;
+    node.inputs = [];
+    for (let j = 0; j < inputs.length; j++) {
+      const input = inputs[j]!;
       const g = grads[j];
       if (g === null || g === undefined || !input.requiresGrad) continue;
       // a gradient is shared when it is the incoming dy or handed to two inputs (x + x)

@@ -17,7 +17,8 @@ export type Grads = (Float32Array | null)[];
 export interface Node<S extends Saved = Saved> {
   /** Op name, for the per-op saved-bytes breakdown and error messages. */
   readonly op: string;
-  readonly inputs: readonly Variable[];
+  /** The op's inputs; emptied once backward has run, so a kept loss does not pin every activation. */
+  inputs: readonly Variable[];
   /** Explicitly declared saved tensors; null once backward has consumed and released them. */
   saved: S | null;
   /** Maps the output gradient to input gradients, reading only `saved` and shape metadata. */
