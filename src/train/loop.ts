@@ -80,15 +80,15 @@ export function trainModel(model: TrainableModel, optimizer: TrainOptimizer, dat
     let seen = 0;
     let trainMs = 0;
     let step = 0;
+    const epochStart = now(); // throughput counts batching and augmentation too, not evaluation
     for (const batch of loader.epoch()) {
-      const started = now();
       const lr = opts.schedule(epoch * loader.numBatches + step, totalSteps);
       optimizer.zeroGrad();
       const logits = model.forward(new Variable(batch.inputs));
       const loss = softmaxCrossEntropy(logits, batch.labels);
       backward(loss);
       optimizer.step(lr);
-      trainMs += now() - started;
+      trainMs = now() - epochStart;
       lossSum += loss.item() * batch.size;
       correct += countCorrect(logits.values, batch.labels);
       seen += batch.size;
