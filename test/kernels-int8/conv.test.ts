@@ -71,6 +71,7 @@ describe("CONV_2D int8, hand-checked", () => {
     expect(() => prepareConv2dInt8(spec({}), { ...quant, filter: { scale: [1, 2, 3], zeroPoint: [0, 0, 0] } })).toThrow(UnsupportedError);
     expect(() => prepareConv2dInt8(spec({}), { ...quant, output: undefined })).toThrow(UnsupportedError);
     expect(() => prepareConv2dInt8(spec({ activation: "TANH" }), quant)).toThrow(UnsupportedError);
+    expect(() => prepareConv2dInt8(spec({}), { ...quant, filter: { scale: [0.25], zeroPoint: [3] } })).toThrow(/symmetric/);
   });
 });
 

@@ -3,7 +3,7 @@ import { ShapeError } from "../../errors/index.js";
 import { activationRangeInt8 } from "./activation-range.js";
 import { channelRequant } from "./conv-quant.js";
 import { windowGeometry, type PaddingKind, type WindowGeometry } from "./geometry.js";
-import { channelScales, perTensor, type TensorQuant } from "./quant-types.js";
+import { channelScales, perTensor, requireSymmetricWeights, type TensorQuant } from "./quant-types.js";
 import { multiplyByQuantizedMultiplier } from "./quantize-math.js";
 import { checkOutputShape } from "./shape-checks.js";
 
@@ -69,6 +69,7 @@ export function prepareConv2dInt8(s: ConvSpec, q: ConvQuantSpec): Conv2dInt8Para
   const g = prepareConv2dGeometry(where, s);
   const input = perTensor(where, "input", q.input);
   const output = perTensor(where, "output", q.output);
+  requireSymmetricWeights(where, q.filter);
   const { multiplier, shift } = channelRequant(input.scale, channelScales(where, q.filter, g.outC), output.scale);
   const range = activationRangeInt8(s.activation, output.scale, output.zeroPoint);
   return {

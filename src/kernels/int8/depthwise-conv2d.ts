@@ -4,7 +4,7 @@ import { activationRangeInt8 } from "./activation-range.js";
 import { channelRequant } from "./conv-quant.js";
 import type { ConvQuantSpec, ConvSpec } from "./conv2d.js";
 import { windowGeometry, type WindowGeometry } from "./geometry.js";
-import { channelScales, perTensor } from "./quant-types.js";
+import { channelScales, perTensor, requireSymmetricWeights } from "./quant-types.js";
 import { multiplyByQuantizedMultiplier } from "./quantize-math.js";
 import { checkOutputShape } from "./shape-checks.js";
 
@@ -52,6 +52,7 @@ export function prepareDepthwiseConv2dInt8(s: DepthwiseSpec, q: ConvQuantSpec): 
   const g = prepareDepthwiseGeometry(where, s);
   const input = perTensor(where, "input", q.input);
   const output = perTensor(where, "output", q.output);
+  requireSymmetricWeights(where, q.filter);
   const { multiplier, shift } = channelRequant(input.scale, channelScales(where, q.filter, g.outC), output.scale);
   const range = activationRangeInt8(s.activation, output.scale, output.zeroPoint);
   return {

@@ -25,6 +25,17 @@ export function perTensor(where: string, role: string, q: TensorQuant | undefine
   return { scale, zeroPoint };
 }
 
+/** TFLite's int8 conv kernels assume symmetric weights (zero point 0) and never read the filter's zero points. */
+export function requireSymmetricWeights(where: string, q: TensorQuant | undefined): void {
+  const bad = q?.zeroPoint.findIndex((z) => z !== 0) ?? -1;
+  if (bad >= 0) {
+    throw new UnsupportedError(
+      `${where}: filter zero point ${bad} is ${q!.zeroPoint[bad]}; int8 convolution weights must be symmetric (zero point 0)`,
+      "re-quantize the weights symmetrically, as TFLite's quantization spec requires",
+    );
+  }
+}
+
 /** Per-channel filter scales expanded to one per output channel (a single scale is shared by all). */
 export function channelScales(where: string, q: TensorQuant | undefined, channels: number): number[] {
   if (!q || q.scale.length === 0) {
