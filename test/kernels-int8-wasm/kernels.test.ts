@@ -1,0 +1,163 @@
+/**
+ * The WASM int8 kernels equal the reference kernels (the specification) bit for bit on random layers:
+ * odd channel counts, strides, SAME/VALID, dilation, batches, per-channel multipliers with shifts of both
+ * signs, zero points at the extremes, clamps; inputs resident in WASM memory and plain arrays alike.
+ */
+import { describe, expect, it } from "vitest";
+import { evalConv2dInt8, prepareConv2dGeometry, type Conv2dInt8Params } from "../../src/kernels/int8/conv2d.js";
+import { evalDepthwiseConv2dInt8, prepareDepthwiseGeometry, type DepthwiseConv2dInt8Params } from "../../src/kernels/int8/depthwise-conv2d.js";
+import { evalFullyConnectedInt8, type FullyConnectedInt8Params } from "../../src/kernels/int8/fully-connected.js";
+import { computeOutSize } from "../../src/kernels/int8/geometry.js";
+import {
+  allocResidentInt8,
+  evalConv2dWasm,
+  evalDepthwiseConv2dWasm,
+  evalFullyConnectedWasm,
+  int8Runtime,
+  prepareConv2dWasm,
+  prepareDepthwiseConv2dWasm,
+  prepareFullyConnectedWasm,
+} from "../../src/kernels/int8-wasm/index.js";
+import { Rng } from "../../src/tensor/index.js";
+import { CHANNELS, pick, randomActRange, randomBias, randomInt8, randomRequant, randomWindow, randomZeroPoint } from "./random-config.js";
+
+const rt = int8Runtime();
+const CASES = 150;
+
+/** The same input as a plain array or as a view resident in WASM memory (the in-place path). */
+function placeInput(rng: Rng, data: Int8Array): Int8Array {
+  if (rng.uniform() < 0.5 || rt === null) return data;
+  const v = allocResidentInt8(rt, data.length);
+  v.set(data);
+  return v;
+}
+
+function outputArray(rng: Rng, n: number): Int8Array {
+  return rng.uniform() < 0.5 || rt === null ? new Int8Array(n) : allocResidentInt8(rt, n);
+}
+
+function quantParams(rng: Rng, n: number, depth: number) {
+  const inZp = randomZeroPoint(rng);
+  const outZp = randomZeroPoint(rng);
+  const { multiplier, shift } = randomRequant(rng, n, depth);
+  return { inputOffset: -inZp, outputOffset: outZp, outputMultiplier: multiplier, outputShift: shift, ...randomActRange(rng, outZp) };
+}
+
+function spatialSpec(rng: Rng, inC: number, filterShape: (fh: number, fw: number) => number[], outC: number) {
+  const w = randomWindow(rng);
+  const outH = computeOutSize(w.padding, w.inH, w.fh, w.strideH, w.dilationH);
+  const outW = computeOutSize(w.padding, w.inW, w.fw, w.strideW, w.dilationW);
+  return {
+    inputShape: [w.batches, w.inH, w.inW, inC],
+    filterShape: filterShape(w.fh, w.fw),
+    biasShape: [outC],
+    outputShape: [w.batches, Math.max(outH, 1), Math.max(outW, 1), outC],
+    padding: w.padding,
+    strideH: w.strideH,
+    strideW: w.strideW,
+    dilationH: w.dilationH,
+    dilationW: w.dilationW,
+    activation: "NONE",
+    window: w,
+    valid: outH >= 1 && outW >= 1,
+  };
+}
+
+describe.skipIf(rt === null)("WASM int8 kernels vs reference", () => {
+  it("CONV_2D is bit-exact", () => {
+    const rng = new Rng(11);
+    let checked = 0;
+    for (let t = 0; t < CASES; t++) {
+      const inC = pick(rng, CHANNELS);
+      const outC = pick(rng, CHANNELS);
+      const s = spatialSpec(rng, inC, (fh, fw) => [outC, fh, fw, inC], outC);
+      if (!s.valid) continue;
+      const g = prepareConv2dGeometry("CONV_2D", s);
+      const p: Conv2dInt8Params = { ...g, ...quantParams(rng, outC, g.filterH * g.filterW * inC) };
+      const input = randomInt8(rng, g.batches * g.inH * g.inW * inC);
+      const filter = randomInt8(rng, outC * g.filterH * g.filterW * inC);
+      const bias = randomBias(rng, outC);
+      const want = new Int8Array(g.batches * g.outH * g.outW * outC);
+      evalConv2dInt8(p, input, filter, bias, want);
+      const op = prepareConv2dWasm(p, filter, bias)!;
+      expect(op).not.toBeNull();
+      const got = outputArray(rng, want.length);
+      evalConv2dWasm(op, placeInput(rng, input), got);
+      expect(Array.from(got), JSON.stringify({ t, inC, outC, filter: s.filterShape, w: s.window })).toEqual(Array.from(want));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(CASES / 2);
+  });
+
+  it("DEPTHWISE_CONV_2D is bit-exact (multiplier 1 in WASM; other multipliers decline)", () => {
+    const rng = new Rng(12);
+    let checked = 0;
+    for (let t = 0; t < CASES; t++) {
+      const c = pick(rng, CHANNELS);
+      const multiplierOf = rng.uniform() < 0.15 ? 2 : 1;
+      const outC = c * multiplierOf;
+      const s = spatialSpec(rng, c, (fh, fw) => [1, fh, fw, outC], outC);
+      if (!s.valid) continue;
+      const g = prepareDepthwiseGeometry("DEPTHWISE_CONV_2D", { ...s, depthMultiplier: multiplierOf });
+      const p: DepthwiseConv2dInt8Params = { ...g, ...quantParams(rng, outC, g.filterH * g.filterW) };
+      const filter = randomInt8(rng, g.filterH * g.filterW * outC);
+      const bias = randomBias(rng, outC);
+      const op = prepareDepthwiseConv2dWasm(p, filter, bias);
+      if (multiplierOf !== 1) {
+        expect(op).toBeNull();
+        continue;
+      }
+      const input = randomInt8(rng, g.batches * g.inH * g.inW * c);
+      const want = new Int8Array(g.batches * g.outH * g.outW * outC);
+      evalDepthwiseConv2dInt8(p, input, filter, bias, want);
+      const got = outputArray(rng, want.length);
+      evalDepthwiseConv2dWasm(op!, placeInput(rng, input), got);
+      expect(Array.from(got), JSON.stringify({ t, c, filter: s.filterShape, w: s.window })).toEqual(Array.from(want));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(CASES / 2);
+  });
+
+  it("FULLY_CONNECTED is bit-exact (symmetric weights in WASM; a weight zero point declines)", () => {
+    const rng = new Rng(13);
+    for (let t = 0; t < CASES; t++) {
+      const batches = pick(rng, [1, 1, 2, 3, 5]);
+      const depth = pick(rng, [1, 3, 8, 17, 33, 64, 255]);
+      const outDepth = pick(rng, [...CHANNELS, 12, 2]);
+      const p: FullyConnectedInt8Params = { batches, accumDepth: depth, outDepth, filterOffset: 0, ...quantParams(rng, outDepth, depth) };
+      const input = randomInt8(rng, batches * depth);
+      const filter = randomInt8(rng, outDepth * depth);
+      const bias = randomBias(rng, outDepth);
+      const want = new Int8Array(batches * outDepth);
+      evalFullyConnectedInt8(p, input, filter, bias, want);
+      const got = outputArray(rng, want.length);
+      evalFullyConnectedWasm(prepareFullyConnectedWasm(p, filter, bias)!, placeInput(rng, input), got);
+      expect(Array.from(got), JSON.stringify({ t, batches, depth, outDepth })).toEqual(Array.from(want));
+    }
+    expect(prepareFullyConnectedWasm({ batches: 1, accumDepth: 4, outDepth: 2, filterOffset: 3, ...quantParams(rng, 2, 4) }, new Int8Array(8), null)).toBeNull();
+  });
+
+  it("requantizes accumulators at the int32 extremes exactly", () => {
+    // A 1x1 conv with one input channel: acc = (x + offset) * w + bias, so the bias walks the accumulator
+    // over the whole int32 range, left shifts that wrap included.
+    const rng = new Rng(14);
+    for (let t = 0; t < 40; t++) {
+      const outC = pick(rng, CHANNELS);
+      const g = prepareConv2dGeometry("CONV_2D", {
+        inputShape: [1, 4, 4, 1], filterShape: [outC, 1, 1, 1], biasShape: [outC], outputShape: [1, 4, 4, outC],
+        padding: "VALID", strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, activation: "NONE",
+      });
+      const multiplier = new Int32Array(outC).map(() => pick(rng, [0, 1 << 30, 0x7fffffff, (1 << 30) + rng.int(1 << 30)]));
+      const shift = new Int32Array(outC).map(() => pick(rng, [-31, -30, -1, 0, 1, 7, 31]));
+      const bias = new Int32Array(outC).map(() => pick(rng, [0x7fffffff, -0x80000000, 0x7fffff00, -0x7fffff00, rng.int(1 << 30) - (1 << 29)]));
+      const p: Conv2dInt8Params = { ...g, inputOffset: 128, outputOffset: randomZeroPoint(rng), outputMultiplier: multiplier, outputShift: shift, actMin: -128, actMax: 127 };
+      const input = randomInt8(rng, 16);
+      const filter = randomInt8(rng, outC);
+      const want = new Int8Array(16 * outC);
+      evalConv2dInt8(p, input, filter, bias, want);
+      const got = new Int8Array(16 * outC);
+      evalConv2dWasm(prepareConv2dWasm(p, filter, bias)!, input, got);
+      expect(Array.from(got), `case ${t}`).toEqual(Array.from(want));
+    }
+  });
+});
