@@ -84,6 +84,11 @@ describe("the tape", () => {
       softmaxCrossEntropy: 20 * 4 + 2 * 4,
     });
     expect(full.totalBytes).toBe(864 + 16 + 128 + 768 + 88);
+    // activations only: the saved weights (w2, 640 B) are reported apart
+    const acts = ag.savedMemory(forward(), { excluding: [w1, b1, w2, b2] });
+    expect(acts.totalBytes).toBe(864 + 16 + 128 + 128 + 88);
+    expect(acts.excludedBytes).toBe(640);
+    expect(acts.byOp.linear).toBe(128);
 
     // bias-only training: the weights' gradients are not needed, so conv and linear save nothing
     const frozen = [w1, w2].map((w) => new ag.Variable(w.data, false));
