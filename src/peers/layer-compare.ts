@@ -1,6 +1,5 @@
 import type { CompiledModel } from "../engine/index.js";
 import type { Graph, GraphTensor } from "../graph/index.js";
-import { compileSingleOp, type SingleOpModel } from "./single-op.js";
 import { diffTensors, type DiffTolerance, type SampleQuant, type TensorDiff } from "./tensor-diff.js";
 
 /**
@@ -38,7 +37,6 @@ export interface LayerCompareOptions {
   readonly tolerance: DiffTolerance;
   /** Also run every op alone on the reference's inputs (costs about one more inference). */
   readonly isolate: boolean;
-  readonly source?: string;
 }
 
 export function sampleQuantOf(t: GraphTensor): SampleQuant | undefined {
@@ -48,8 +46,6 @@ export function sampleQuantOf(t: GraphTensor): SampleQuant | undefined {
 }
 
 export class LayerComparer {
-  private readonly singleOps = new Map<number, SingleOpModel>();
-
   constructor(
     private readonly graph: Graph,
     private readonly model: CompiledModel,
@@ -91,26 +87,17 @@ export class LayerComparer {
   }
 
   private isolatedDiff(opIndex: number, output: GraphTensor, reference: ReferenceValues, tolerance: DiffTolerance): TensorDiff | undefined {
-    const single = this.singleOp(opIndex);
+    const op = this.graph.ops[opIndex]!;
     const feeds: ArrayLike<number>[] = [];
-    for (const t of single.inputTensors) {
+    for (const t of op.inputs) {
+      if (t < 0 || this.graph.tensors[t]!.data) continue; // constants come from the model itself
       const ref = reference.get(t);
       if (!ref) return undefined;
       feeds.push(toTensorType(this.graph.tensors[t]!, ref));
     }
-    const result = single.model.invoke(feeds);
-    const k = single.op.outputs.indexOf(output.index);
+    const outputs = this.model.runOp(opIndex, feeds);
     const ref = reference.get(output.index)!;
-    return diffTensors({ values: result.outputs[k]!, quant: sampleQuantOf(output) }, ref, tolerance);
-  }
-
-  private singleOp(opIndex: number): SingleOpModel {
-    let single = this.singleOps.get(opIndex);
-    if (!single) {
-      single = compileSingleOp(this.graph, opIndex, this.options.source);
-      this.singleOps.set(opIndex, single);
-    }
-    return single;
+    return diffTensors({ values: outputs[op.outputs.indexOf(output.index)]!, quant: sampleQuantOf(output) }, ref, tolerance);
   }
 }
 

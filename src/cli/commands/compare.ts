@@ -109,7 +109,7 @@ async function runCompare(path: string, opts: CompareOptions, io: CliIo): Promis
     referenceName = `float model ${opts.floatModel} on the dietml engine`;
   }
 
-  const comparer = new LayerComparer(graph, model, { tolerance, isolate: true, source: path });
+  const comparer = new LayerComparer(graph, model, { tolerance, isolate: true });
   const layers = comparer.compare(inputs, reference);
   const divergence = firstDivergence(layers);
   const difference = firstDifference(layers);
