@@ -5,7 +5,7 @@
  * within exactly 1 LSB; how often it differs is printed.
  */
 import { describe, expect, it } from "vitest";
-import { prepareModel } from "../../src/engine/index.js";
+import { prepareModel, withReferenceInt8Kernels } from "../../src/engine/index.js";
 import { readTflite, writeTflite } from "../../src/graph/tflite/index.js";
 import { exposeIntermediates } from "../../src/peers/expose-intermediates.js";
 import { TfliteInterpreter, tfliteInterpreterAvailable } from "../../src/peers/tflite-interpreter.js";
@@ -16,12 +16,17 @@ import { randomInt8 } from "../kernels-int8/oracle.js";
 const MODELS = ["kws_ref_model", "vww_96_int8"];
 const INPUTS = 4;
 
-describe.each(MODELS)("%s vs the TFLite WASM interpreter", (name) => {
+const MODES = [
+  { kernels: "default", prepare: prepareModel },
+  { kernels: "reference", prepare: (g: Parameters<typeof prepareModel>[0]) => withReferenceInt8Kernels(() => prepareModel(g)) },
+];
+
+describe.each(MODELS.flatMap((name) => MODES.map((mode) => ({ name, ...mode }))))("$name ($kernels kernels) vs the TFLite WASM interpreter", ({ name, kernels, prepare }) => {
   it.skipIf(!tfliteInterpreterAvailable() || !goldenAvailable(name))("every layer within 1 LSB given the interpreter's inputs", async () => {
     const graph = readTflite(readModel(`${name}.tflite`), `${name}.tflite`);
     const exposed = exposeIntermediates(graph);
     const interp = await TfliteInterpreter.create(writeTflite(exposed.graph), { fileName: name });
-    const model = prepareModel(graph);
+    const model = prepare(graph);
     const rng = new Rng(2024);
     const inputTensor = graph.tensors[graph.inputs[0]!]!;
     const size = inputTensor.shape.reduce((a, b) => a * b, 1);
@@ -51,7 +56,7 @@ describe.each(MODELS)("%s vs the TFLite WASM interpreter", (name) => {
       for (let k = 0; k < refOut.length; k++) if (endToEnd[k] !== refOut[k]) endToEndDiffering++;
     }
     console.log(
-      `${name}: per layer, ${differing}/${total} elements differ from the TFLite WASM interpreter by 1 LSB (${((100 * differing) / total).toFixed(3)}%); ` +
+      `${name} (${kernels} kernels): per layer, ${differing}/${total} elements differ from the TFLite WASM interpreter by 1 LSB (${((100 * differing) / total).toFixed(3)}%); ` +
         `end to end, ${endToEndDiffering} output elements differ over ${INPUTS} random inputs`,
     );
     interp.dispose();
