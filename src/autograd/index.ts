@@ -24,3 +24,4 @@ export { softmaxCrossEntropy, sigmoidBinaryCrossEntropy } from "./ops/loss.js";
 export { reshape, flatten, slice, pad, concat } from "./ops/shape.js";
 export { sum, mean } from "./ops/reduce.js";
 export { dropout } from "./ops/dropout.js";
+export { fakeQuantize, type FakeQuantizeOptions } from "./ops/fake-quantize.js";
