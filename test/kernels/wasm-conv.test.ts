@@ -17,6 +17,9 @@ const cases: Case[] = [
   { name: "pointwise 33->17", xShape: [2, 5, 7, 33], k: [1, 1], cout: 17, p: convParams(), bias: true },
   { name: "pointwise grouped 8->4 groups 2", xShape: [1, 3, 3, 8], k: [1, 1], cout: 4, p: convParams({ groups: 2 }), bias: false },
   { name: "1x1 stride 2", xShape: [1, 7, 7, 4], k: [1, 1], cout: 3, p: convParams({ strideH: 2, strideW: 2 }), bias: false },
+  { name: "one input channel 1->17 3x3 stride 2 SAME", xShape: [3, 11, 9, 1], k: [3, 3], cout: 17, p: convParams({ strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1 }), bias: true },
+  { name: "one input channel 1->5 dilated, odd width", xShape: [2, 10, 7, 1], k: [3, 2], cout: 5, p: convParams({ dilationH: 2, dilationW: 3, padTop: 1, padBottom: 2, padLeft: 2, padRight: 0 }), bias: false },
+  { name: "DS-CNN first conv 1->64 10x4 stride 2", xShape: [2, 49, 10, 1], k: [10, 4], cout: 64, p: convParams({ strideH: 2, strideW: 2, padTop: 4, padBottom: 5, padLeft: 1, padRight: 2 }), bias: true },
   { name: "single pixel", xShape: [1, 1, 1, 1], k: [1, 1], cout: 1, p: convParams(), bias: true },
 ];
 
@@ -50,6 +53,19 @@ describe("wasm conv2d equals the reference conv2d", () => {
       });
     }
   }
+
+  it("gives identical bytes with 1 and 2 threads (one input channel, many filter-gradient chunks)", () => {
+    const c = cases[0]!;
+    const xShape: Nhwc = [64, 28, 28, 1];
+    const results = [1, 2].map((threads) => {
+      setPoolThreads(threads);
+      const { wShape, x, w, bias, dy } = run({ ...c, xShape }, new Rng(98));
+      const y = conv2dWasm(x, xShape, w, wShape, bias, c.p);
+      const dw = conv2dBackwardFilterWasm(x, xShape, dy, y.yShape, wShape, c.p);
+      return [y.y, dw].map((a) => Buffer.from(a.buffer));
+    });
+    for (let i = 0; i < 2; i++) expect(results[1]![i]!.equals(results[0]![i]!)).toBe(true);
+  });
 
   it("gives identical bytes with 1 and 2 threads", () => {
     const c = cases[1]!;

@@ -198,3 +198,5 @@ export function forwardScratchFloats(rowLen: i32): i32 {
 export function filterGradScratchFloats(rowLen: i32): i32 {
   return KC * rowLen + KC * paddedN(rowLen) + MC * KC + MR * NR;
 }
+
+export { conv1chForwardTask, conv1chFilterGradTask } from "./conv-single-channel";

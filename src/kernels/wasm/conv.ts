@@ -32,6 +32,8 @@ interface ConvPlan {
   rowLen: number;
   /** 1x1, stride 1, no padding: x itself is the column matrix. */
   pointwise: boolean;
+  /** One input channel and no groups: the direct kernels in conv-single-channel.ts. */
+  singleChannel: boolean;
   p: Conv2dParams;
 }
 
@@ -41,7 +43,8 @@ function planConv(xShape: Nhwc, wShape: readonly number[], p: Conv2dParams): Con
   const yShape = conv2dOutputShape(xShape, kh, kw, cout, p);
   const pointwise = kh === 1 && kw === 1 && p.strideH === 1 && p.strideW === 1 &&
     p.padTop === 0 && p.padBottom === 0 && p.padLeft === 0 && p.padRight === 0;
-  return { xShape, yShape, wShape, kh, kw, cinG, coutG, cout, positions: yShape[0] * yShape[1] * yShape[2], rowLen: kh * kw * cinG, pointwise, p };
+  return { xShape, yShape, wShape, kh, kw, cinG, coutG, cout, positions: yShape[0] * yShape[1] * yShape[2], rowLen: kh * kw * cinG, pointwise, p,
+    singleChannel: !pointwise && xShape[3] === 1 && p.groups === 1 };
 }
 
 function checkDy(plan: ConvPlan, dyShape: Nhwc): void {
@@ -100,6 +103,14 @@ export function conv2dWasm(
   const wPtr = copyIn(w);
   const { positions, rowLen, cout, coutG, cinG } = plan;
   const yPtr = allocScratch(positions * cout * 4);
+  if (plan.singleChannel) {
+    const args = argsRecord([
+      ...geometryFields(plan, xPtr, 0, 0), copyIn(tapsMajorWeights(w, cout, plan.kh * plan.kw)), yPtr, cout,
+      bias === null ? 0 : copyIn(padChannels(bias, cout)),
+    ]);
+    runTask(mod, "conv1chForwardTask", args, xShape[0] * plan.yShape[1], positions * rowLen * cout >= PARALLEL_MIN_MACS ? poolThreads() : 1);
+    return { y: copyOut(yPtr, positions * cout), yShape: plan.yShape };
+  }
   if (bias !== null) {
     runTask(mod, "fillRowsTask", argsRecord([yPtr, cout, copyIn(bias)]), positions, threadsFor(positions * cout));
   }
@@ -188,6 +199,7 @@ export function conv2dBackwardFilterWasm(
     }
     return copyOut(dwPtr, wSize);
   }
+  if (plan.singleChannel) return singleChannelFilterGrad(mod, plan, xPtr, dyPtr);
   const chunk = Math.max(FILTER_GRAD_MIN_CHUNK, Math.ceil(positions / FILTER_GRAD_CHUNKS));
   const chunks = Math.ceil(positions / chunk);
   const partialFloats = coutG * rowLen;
@@ -208,6 +220,46 @@ export function conv2dBackwardFilterWasm(
       const part = f32View(partials + c * partialFloats * 4, partialFloats);
       for (let i = 0; i < partialFloats; i++) sum[i] = sum[i]! + part[i]!;
     }
+  }
+  return dw;
+}
+
+/** Pads a per-channel vector to a multiple of 8 channels with zeros (the direct kernels work in blocks of 8). */
+function padChannels(v: Float32Array, cout: number): Float32Array {
+  const out = new Float32Array(Math.ceil(cout / 8) * 8);
+  out.set(v.subarray(0, cout));
+  return out;
+}
+
+/** OHWI weights with one input channel, [cout][taps], as [taps][cout padded to 8]. */
+function tapsMajorWeights(w: Float32Array, cout: number, taps: number): Float32Array {
+  const coutPad = Math.ceil(cout / 8) * 8;
+  const out = new Float32Array(taps * coutPad);
+  for (let co = 0; co < cout; co++) for (let t = 0; t < taps; t++) out[t * coutPad + co] = w[co * taps + t]!;
+  return out;
+}
+
+/** Filter gradient of a one-input-channel conv: fixed chunks of output rows, partials added in order. */
+function singleChannelFilterGrad(mod: KernelModule, plan: ConvPlan, xPtr: number, dyPtr: number): Float32Array {
+  const { cout, positions, rowLen } = plan;
+  const taps = plan.kh * plan.kw;
+  const rows = plan.xShape[0] * plan.yShape[1];
+  const ow = plan.yShape[2];
+  const rowsPerChunk = Math.max(Math.ceil(FILTER_GRAD_MIN_CHUNK / ow), Math.ceil(rows / FILTER_GRAD_CHUNKS));
+  const chunks = Math.ceil(rows / rowsPerChunk);
+  const partialFloats = cout * taps;
+  const partials = allocScratch(chunks * partialFloats * 4);
+  const t = Math.min(chunks, positions * rowLen * cout >= PARALLEL_MIN_MACS ? poolThreads() : 1);
+  const perThread = Math.ceil(cout / 8) * 8 * taps * 16 + 64;
+  const scratch = allocScratch(perThread * t);
+  const args = argsRecord([
+    ...geometryFields(plan, xPtr, 0, 0), dyPtr, cout, partials, partialFloats, rowsPerChunk, scratch, perThread,
+  ]);
+  runTask(mod, "conv1chFilterGradTask", args, chunks, t);
+  const dw = copyOut(partials, partialFloats);
+  for (let c = 1; c < chunks; c++) {
+    const part = f32View(partials + c * partialFloats * 4, partialFloats);
+    for (let i = 0; i < partialFloats; i++) dw[i] = dw[i]! + part[i]!;
   }
   return dw;
 }
