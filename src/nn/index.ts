@@ -10,7 +10,7 @@ export { ConvTranspose2d, type ConvTransposeOptions } from "./conv-transpose.js"
 export { BatchNorm2d, GroupNorm } from "./norm.js";
 export { ReLU, ReLU6, LeakyReLU, HardSwish, Sigmoid, Tanh } from "./activation.js";
 export { MaxPool2d, AvgPool2d, GlobalAvgPool } from "./pool.js";
-export { Flatten, Dropout } from "./reshape.js";
+export { Flatten, Reshape, Dropout } from "./reshape.js";
 export { Sequential, Residual, type Layer } from "./container.js";
 export { resolvePadding, type Padding } from "./padding.js";
 export { heUniform } from "./init.js";
