@@ -1,8 +1,9 @@
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { dietml, MODELS_DIR } from "./capture.js";
+import { readTflite, writeTflite } from "../../src/graph/index.js";
+import { dietml, GOLDEN_DIR, MODELS_DIR } from "./capture.js";
 
 describe("dietml inspect", () => {
   it("prints a per-layer table with totals for kws_ref_model", async () => {
@@ -13,6 +14,7 @@ describe("dietml inspect", () => {
     expect(lines.filter((l) => /^\d+\s+DEPTHWISE_CONV_2D/.test(l))).toHaveLength(4);
     expect(r.stdout).toMatch(/SOFTMAX/);
     expect(r.stdout).toMatch(/total: 13 ops/);
+    expect(r.stdout).toMatch(/dietml engine: runs all 13 ops/);
   });
 
   it("--json gives one parseable object whose totals add up", async () => {
@@ -25,6 +27,7 @@ describe("dietml inspect", () => {
     // First conv: 3x3 stride 2 over 96x96x3 -> 48x48x8 = 48*48*8*27 MACs.
     expect(j.ops[0]).toMatchObject({ kind: "CONV_2D", macs: 48 * 48 * 8 * 27 });
     expect(j.ops[0].params).toMatch(/3x3 \/2x2 SAME/);
+    expect(j.unsupportedOps).toEqual([]);
   });
 
   it("a missing file exits 2 with a hint and no stack trace", async () => {
@@ -44,5 +47,20 @@ describe("dietml inspect", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/garbage\.tflite/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("names ops the engine cannot run; `run` then exits 2 listing what is supported", async () => {
+    const graph = readTflite(new Uint8Array(readFileSync(join(MODELS_DIR, "kws_ref_model.tflite"))));
+    const last = graph.ops[12]!;
+    graph.ops[12] = { ...last, kind: "CUSTOM", customCode: "MySoftmax", options: { type: "None" } };
+    const path = join(mkdtempSync(join(tmpdir(), "dietml-inspect-")), "custom.tflite");
+    writeFileSync(path, writeTflite(graph));
+    const r = await dietml("inspect", path, "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).unsupportedOps).toEqual([{ op: 12, kind: "CUSTOM MySoftmax", dtype: "i8" }]);
+    const run = await dietml("run", path, "--input", join(GOLDEN_DIR, "kws_ref_model", "input_00.bin"));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/op 12 \(CUSTOM \(MySoftmax\)\).*not supported/);
+    expect(run.stderr).toMatch(/hint: supported ops: .*CONV_2D/);
   });
 });

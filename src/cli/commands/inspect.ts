@@ -1,6 +1,7 @@
 /** `dietml inspect`: what a .tflite model computes, op by op, and what it costs (MACs, bytes). */
 import type { Command } from "commander";
-import { formatGraphSummary, summarizeGraph } from "../../graph/index.js";
+import { findKernel } from "../../engine/index.js";
+import { formatGraphSummary, summarizeGraph, type Graph } from "../../graph/index.js";
 import { printResult, type CliIo } from "../io.js";
 import { loadModelFile } from "./model-file.js";
 
@@ -24,9 +25,26 @@ Examples:
     .action((model: string, opts: InspectOptions) => {
       const file = loadModelFile(model);
       const summary = summarizeGraph(file.graph);
-      printResult(io, opts.json, { file: file.path, fileBytes: file.bytes.byteLength, ...summary }, [
+      const unsupported = unsupportedOps(file.graph);
+      const engineLine =
+        unsupported.length === 0
+          ? `dietml engine: runs all ${file.graph.ops.length} ops`
+          : `dietml engine cannot run: ${unsupported.map((u) => `op ${u.op} (${u.kind}, ${u.dtype})`).join(", ")}`;
+      printResult(io, opts.json, { file: file.path, fileBytes: file.bytes.byteLength, ...summary, unsupportedOps: unsupported }, [
         `${file.path} (${file.bytes.byteLength.toLocaleString("en-US")} bytes)`,
         formatGraphSummary(summary),
+        engineLine,
       ]);
     });
+}
+
+/** Ops the engine has no kernel for (kernels are chosen by op kind and first input's dtype, as prepareModel does). */
+function unsupportedOps(graph: Graph): { op: number; kind: string; dtype: string }[] {
+  const missing: { op: number; kind: string; dtype: string }[] = [];
+  for (const op of graph.ops) {
+    const first = op.inputs.find((t) => t >= 0);
+    const dtype = first === undefined ? "none" : (graph.tensors[first]?.dtype ?? "none");
+    if (!findKernel(op.kind, dtype)) missing.push({ op: op.index, kind: op.kind === "CUSTOM" ? `CUSTOM ${op.customCode ?? ""}`.trim() : op.kind, dtype });
+  }
+  return missing;
 }
