@@ -77,4 +77,14 @@ describe("dietml run", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/has 1 input\(s\) but 2 --input/);
   });
+
+  it("runs a float model: vww_96_float within 1e-5 of TFLite Micro's output", async () => {
+    const r = await dietml("run", join(MODELS_DIR, "vww_96_float.tflite"), "--input", golden("vww_96_float", "input", 2), "--json");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const want = new Float32Array(new Uint8Array(readFileSync(golden("vww_96_float", "output", 2))).buffer);
+    expect(j.outputs[0].dtype).toBe("f32");
+    expect(j.outputs[0].dequantized).toBeUndefined();
+    (j.outputs[0].values as number[]).forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-5));
+  });
 });
