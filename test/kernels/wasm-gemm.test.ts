@@ -52,4 +52,18 @@ describe("wasm gemm equals the reference gemm", () => {
     }
     expect(poolWorkerCount()).toBe(1);
   });
+
+  it("stays bit-identical over many back-to-back 2-thread calls (worker claims vs main thread taking chunks back)", () => {
+    const rng = new Rng(8);
+    const [m, k, n] = [96, 90, 70];
+    const a = randomArray(rng, m * k);
+    const b = randomArray(rng, k * n);
+    setPoolThreads(1);
+    const want = Buffer.from(matmulWasm(a, b, m, k, n).buffer);
+    setPoolThreads(2);
+    for (let i = 0; i < 400; i++) {
+      const got = Buffer.from(matmulWasm(a, b, m, k, n).buffer);
+      if (!got.equals(want)) throw new Error(`call ${i} differs`);
+    }
+  });
 });

@@ -2,13 +2,15 @@ import { availableParallelism } from "node:os";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { loadedModules, onModuleLoaded, type KernelModule } from "./modules.js";
 import { sharedMemory } from "./memory.js";
-import { CMD, CTL, SPIN_ITERATIONS, workerSource } from "./worker-source.js";
+import { CTL, SPIN_ITERATIONS, mailboxSlot, workerSource } from "./worker-source.js";
 
 /**
  * A synchronous worker-thread pool over the shared memory. The main thread is thread 0 and computes its
  * share too; workers 1..T-1 sleep on a control block. `runTask` splits a range of work units into contiguous
- * chunks, wakes the workers, runs chunk 0, and blocks until all chunks are done. Tasks must be written so
- * that the split never changes results (split outputs, never a reduction).
+ * chunks, offers chunk i to worker i, runs chunk 0, then takes back every chunk no worker has claimed yet
+ * (on a busy machine a worker may not be scheduled for milliseconds) and blocks until all chunks are done.
+ * Tasks must be written so that the split never changes results (split outputs, never a reduction), and
+ * must pick per-thread scratch by the `thread` argument (a chunk run by another thread gets that thread's).
  */
 const MAX_THREADS = 2;
 const WAIT_LIMIT_MS = 60_000;
@@ -17,6 +19,8 @@ interface PoolState {
   ctl: Int32Array;
   workers: Worker[];
   ports: MessagePort[];
+  /** Last job id handed out (runs count up, module loads down; 0 means "no job"). */
+  lastJob: number;
 }
 
 let state: PoolState | null = null;
@@ -39,7 +43,8 @@ export function poolWorkerCount(): number {
 }
 
 function startPool(workerCount: number): PoolState | null {
-  const control = new SharedArrayBuffer((CTL.ranges + 2 * (workerCount + 1)) * 4);
+  const threads = workerCount + 1;
+  const control = new SharedArrayBuffer((mailboxSlot(threads, workerCount) + 1) * 4);
   const ctl = new Int32Array(control);
   const workers: Worker[] = [];
   const ports: MessagePort[] = [];
@@ -48,7 +53,7 @@ function startPool(workerCount: number): PoolState | null {
     for (const m of loadedModules()) port1.postMessage({ id: m.id, module: m.module });
     const worker = new Worker(workerSource, {
       eval: true,
-      workerData: { control, memory: sharedMemory, port: port2, index: i },
+      workerData: { control, memory: sharedMemory, port: port2, index: i, threads },
       transferList: [port2],
     });
     worker.unref();
@@ -62,27 +67,28 @@ function startPool(workerCount: number): PoolState | null {
     if (Date.now() > deadline) return null;
     Atomics.wait(ctl, CTL.ready, seen, 100);
   }
-  return { ctl, workers, ports };
+  return { ctl, workers, ports, lastJob: 0 };
 }
 
 function sendModule(m: KernelModule): void {
   if (state === null) return;
   for (const port of state.ports) port.postMessage({ id: m.id, module: m.module });
-  dispatch(state, CMD.load, 0, 0, 0, [], state.workers.length);
-  // wait for the load: a run dispatched before the workers woke would overwrite the command and find no module
+  // every worker must load it (no stealing); wait, so no run is offered before the module is there
+  const job = -(++state.lastJob);
+  const offers = state.workers.map(() => job);
+  post(state, offers);
   awaitWorkers(state);
 }
 
 onModuleLoaded(sendModule);
 
-function dispatch(s: PoolState, command: number, moduleId: number, fn: number, args: number, ranges: number[], workerCount: number): void {
+/** Fills the mailboxes (0 = nothing for that worker), sets pending, and wakes the workers. */
+function post(s: PoolState, offers: number[]): void {
   const { ctl } = s;
-  ctl[CTL.command] = command;
-  ctl[CTL.module] = moduleId;
-  ctl[CTL.fn] = fn;
-  ctl[CTL.args] = args;
-  for (let i = 0; i < ranges.length; i++) ctl[CTL.ranges + i] = ranges[i]!;
-  Atomics.store(ctl, CTL.pending, workerCount);
+  const threads = s.workers.length + 1;
+  // pending first: a worker still looping from an earlier job may claim its mailbox before the wake-up
+  Atomics.store(ctl, CTL.pending, offers.filter((o) => o !== 0).length);
+  for (let i = 0; i < offers.length; i++) Atomics.store(ctl, mailboxSlot(threads, i + 1), offers[i]!);
   Atomics.add(ctl, CTL.generation, 1);
   Atomics.notify(ctl, CTL.generation);
 }
@@ -116,16 +122,33 @@ export function runTask(m: KernelModule, fn: string, args: number, units: number
     if (units > 0) task(args, 0, units, 0);
     return;
   }
+  const s = state;
+  const { ctl } = s;
   const bounds: number[] = [];
   for (let i = 0; i <= t; i++) bounds.push(Math.round((units * i) / t));
-  const ranges: number[] = [];
-  for (let i = 0; i <= state.workers.length; i++) {
-    ranges.push(i < t ? bounds[i]! : 0, i < t ? bounds[i + 1]! : 0);
+  for (let i = 0; i <= s.workers.length; i++) {
+    ctl[CTL.ranges + 2 * i] = i < t ? bounds[i]! : 0;
+    ctl[CTL.ranges + 2 * i + 1] = i < t ? bounds[i + 1]! : 0;
   }
-  dispatch(state, CMD.run, m.id, m.fnIndex(fn), args, ranges, state.workers.length);
+  ctl[CTL.module] = m.id;
+  ctl[CTL.fn] = m.fnIndex(fn);
+  ctl[CTL.args] = args;
+  const job = ++s.lastJob;
+  const threadsTotal = s.workers.length + 1;
+  post(s, s.workers.map((_, i) => (i + 1 < t && bounds[i + 2]! > bounds[i + 1]! ? job : 0)));
   try {
     task(args, bounds[0]!, bounds[1]!, 0);
+    // take back the chunks no worker has started; run them here with this thread's scratch
+    for (let i = 1; i < t; i++) {
+      const slot = mailboxSlot(threadsTotal, i);
+      if (Atomics.compareExchange(ctl, slot, job, 0) !== job) continue;
+      try {
+        task(args, bounds[i]!, bounds[i + 1]!, 0);
+      } finally {
+        Atomics.sub(ctl, CTL.pending, 1);
+      }
+    }
   } finally {
-    awaitWorkers(state);
+    awaitWorkers(s);
   }
 }
