@@ -4,7 +4,7 @@
  */
 import { ShapeError } from "../../errors/index.js";
 import { formatShape, sizeOf, type Shape } from "../../tensor/index.js";
-import { recordOp } from "../record.js";
+import { needsGrad, recordOp } from "../record.js";
 import type { Variable } from "../variable.js";
 import { copyBox } from "./strided-copy.js";
 
@@ -87,9 +87,10 @@ export function concat(xs: readonly Variable[], axis: number): Variable {
     copyBox(x.values, x.shape, new Array<number>(rank).fill(0), y, yShape, begin, x.shape);
     at += x.shape[ax]!;
   }
+  const needs = xs.map(needsGrad);
   return recordOp("concat", xs, y, yShape, {}, (dy) =>
     shapes.map((shape, i) => {
-      if (!xs[i]!.requiresGrad) return null;
+      if (!needs[i]) return null;
       const begin = new Array<number>(rank).fill(0);
       begin[ax] = offsets[i]!;
       const dx = new Float32Array(sizeOf(shape));
