@@ -9,6 +9,10 @@
 
 const GROUP_BYTES: usize = 96;
 
+// Constants loaded from memory (one instruction) instead of rebuilt in registers at every use (several):
+// [0] 2^30 as i64x2, [16] 0x80000000 as i32x4.
+const CONSTS = memory.data<u32>([0x40000000, 0, 0x40000000, 0, 0x80000000, 0x80000000, 0x80000000, 0x80000000], 16);
+
 @inline function rd(rec: usize, i: i32): i32 {
   return load<i32>(rec + (<usize>i << 2));
 }
@@ -20,29 +24,37 @@ const GROUP_BYTES: usize = 96;
   // SaturatingRoundingDoublingHighMul = floor((x*m + 2^30) / 2^31) (m >= 0 never saturates). The result fits
   // int32, so the low 32 bits of a logical 64-bit shift are the answer.
   const m = v128.load(q, 16);
-  const r30 = i64x2.splat(0x40000000);
+  const r30 = v128.load(CONSTS);
   const lo = i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_s(x, m), r30), 31);
   const hi = i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_s(x, m), r30), 31);
   const r = i8x16.shuffle(lo, hi, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
   // RoundingDivideByPOT with a per-lane exponent e: floor(r / 2^e) = floor(ru * 2^(31-e) / 2^31) - 2^(31-e)
   // where ru = r + 2^31 is unsigned (no lane-varying shift in WASM SIMD; the product stays below 2^63).
   const p = v128.load(q, 48);
-  const ru = v128.xor(r, i32x4.splat(0x80000000));
+  const ru = v128.xor(r, v128.load(CONSTS, 16));
   const flo = i64x2.shr_u(i64x2.extmul_low_i32x4_u(ru, p), 31);
   const fhi = i64x2.shr_u(i64x2.extmul_high_i32x4_u(ru, p), 31);
   const floored = i32x4.sub(i8x16.shuffle(flo, fhi, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), p);
   // + (remainder > threshold), threshold = (mask >> 1) + (r < 0)
   const rem = v128.and(r, v128.load(q, 64));
-  const threshold = i32x4.sub(v128.load(q, 80), i32x4.lt_s(r, i32x4.splat(0)));
+  const threshold = i32x4.sub(v128.load(q, 80), i32x4.shr_s(r, 31));
   return i32x4.sub(floored, i32x4.gt_s(rem, threshold));
 }
 
 // Eight requantized lanes + output zero point, clamped to [actMin, actMax], as bytes in lanes 0..7.
 // Saturating narrows first: equivalent to clamping the exact sum because the final range lies inside int8.
-@inline function toBytes(a: v128, b: v128, zp: i32, actMin: i32, actMax: i32): v128 {
-  const h = i16x8.add_sat_s(i16x8.narrow_i32x4_s(a, b), i16x8.splat(<i16>zp));
+// oc: the op's output constants: zero point as i16x8, actMin and actMax as i8x16 (see outputConstants).
+@inline function toBytes(a: v128, b: v128, oc: usize): v128 {
+  const h = i16x8.add_sat_s(i16x8.narrow_i32x4_s(a, b), v128.load(oc));
   const v = i8x16.narrow_i16x8_s(h, h);
-  return i8x16.min_s(i8x16.max_s(v, i8x16.splat(<i8>actMin)), i8x16.splat(<i8>actMax));
+  return i8x16.min_s(i8x16.max_s(v, v128.load(oc, 16)), v128.load(oc, 32));
+}
+
+// Fills the 48-byte output-constant block of an op (called once at prepare).
+export function outputConstants(oc: usize, zp: i32, actMin: i32, actMax: i32): void {
+  v128.store(oc, i16x8.splat(<i16>zp));
+  v128.store(oc, i8x16.splat(<i8>actMin), 16);
+  v128.store(oc, i8x16.splat(<i8>actMax), 32);
 }
 
 @inline function storeBytes(dst: usize, v: v128, n: i32): void {
@@ -54,8 +66,8 @@ const GROUP_BYTES: usize = 96;
   }
 }
 
-@inline function finish(dst: usize, s0: v128, s1: v128, q: usize, n: i32, zp: i32, actMin: i32, actMax: i32): void {
-  storeBytes(dst, toBytes(requant(s0, q), requant(s1, q + GROUP_BYTES), zp, actMin, actMax), n);
+@inline function finish(dst: usize, s0: v128, s1: v128, q: usize, n: i32, oc: usize): void {
+  storeBytes(dst, toBytes(requant(s0, q), requant(s1, q + GROUP_BYTES), oc), n);
 }
 
 // Sign-extends n int8 values to int16, eight at a time (writes up to 7 values past n: callers leave room).
@@ -80,13 +92,30 @@ export function im2col(rec: usize, input: usize, a: usize): void {
   const sh = rd(rec, 8), sw = rd(rec, 9), dh = rd(rec, 10), dw = rd(rec, 11);
   const padT = rd(rec, 12), padL = rd(rec, 13), kp = rd(rec, 15);
   const zpv = i16x8.splat(<i16>rd(rec, 14));
+  const run = fw * c;
+  const lineStep = <usize>(dh * inW * c);
   let row = a;
   for (let b = 0; b < batches; b++) {
     const plane = input + <usize>(b * inH * inW * c);
     for (let oy = 0; oy < outH; oy++) {
+      const y0 = oy * sh - padT;
+      const rowInside = y0 >= 0 && y0 + (fh - 1) * dh < inH;
       for (let ox = 0; ox < outW; ox++) {
         let pos = row;
         const x0 = ox * sw - padL;
+        if (rowInside && dw == 1 && run <= 16 && x0 >= 0 && x0 + fw <= inW) {
+          // Whole window inside, short rows (a first conv's 3x3x3): two fixed widenings per tap row; the
+          // overrun lands in the next tap row or pixel, written after, or in the row's padding (zero weight).
+          let src = plane + <usize>((y0 * inW + x0) * c);
+          for (let ky = 0; ky < fh; ky++) {
+            v128.store(pos, v128.load8x8_s(src));
+            v128.store(pos, v128.load8x8_s(src, 8), 16);
+            src += lineStep;
+            pos += <usize>run << 1;
+          }
+          row += <usize>kp << 1;
+          continue;
+        }
         for (let ky = 0; ky < fh; ky++) {
           const iy = oy * sh - padT + ky * dh;
           if (iy < 0 || iy >= inH) {
@@ -116,11 +145,11 @@ export function im2col(rec: usize, input: usize, a: usize): void {
 // out[r][c] = requant(sum_k a[r][k] * w[c][k] + bias[c]) for m rows of kp int16 values and n channels.
 // Weights per block of 8 channels, per pair of k: two vectors [c0k c0k+1 c1k c1k+1 c2k c2k+1 c3k c3k+1], the
 // second for channels 4..7. Tile: 4 rows x 8 channels = 8 accumulators, 2 weights, 1 broadcast (11 registers).
-// Record: m, kp, n, ldo (output row stride), w, q, zp, actMin, actMax.
+// Record: m, kp, n, ldo (output row stride), w, q, oc (output constants).
 export function gemm(rec: usize, a: usize, out: usize): void {
   const m = rd(rec, 0), kp = rd(rec, 1), n = rd(rec, 2), ldo = rd(rec, 3);
   const w = <usize>rd(rec, 4), q = <usize>rd(rec, 5);
-  const zp = rd(rec, 6), actMin = rd(rec, 7), actMax = rd(rec, 8);
+  const oc = <usize>rd(rec, 6);
   const rowBytes = <usize>kp << 1;
   const pairs = kp >> 1;
   const blocks = (n + 7) >> 3;
@@ -155,10 +184,10 @@ export function gemm(rec: usize, a: usize, out: usize): void {
         ko += 4;
       }
       const o = out + <usize>r * <usize>ldo + <usize>c0;
-      finish(o, s00, s01, qb, nc, zp, actMin, actMax);
-      finish(o + <usize>ldo, s10, s11, qb, nc, zp, actMin, actMax);
-      finish(o + <usize>(2 * ldo), s20, s21, qb, nc, zp, actMin, actMax);
-      finish(o + <usize>(3 * ldo), s30, s31, qb, nc, zp, actMin, actMax);
+      finish(o, s00, s01, qb, nc, oc);
+      finish(o + <usize>ldo, s10, s11, qb, nc, oc);
+      finish(o + <usize>(2 * ldo), s20, s21, qb, nc, oc);
+      finish(o + <usize>(3 * ldo), s30, s31, qb, nc, oc);
     }
     for (; r < m; r++) {
       const a0 = a + <usize>r * rowBytes;
@@ -170,24 +199,34 @@ export function gemm(rec: usize, a: usize, out: usize): void {
         s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x, v128.load(wp, 16)));
         wp += 32;
       }
-      finish(out + <usize>r * <usize>ldo + <usize>c0, s00, s01, qb, nc, zp, actMin, actMax);
+      finish(out + <usize>r * <usize>ldo + <usize>c0, s00, s01, qb, nc, oc);
     }
   }
 }
 
-// Depthwise (multiplier 1), NHWC, vectorised over 8 channels: int16 input + offset times int16 taps with
-// extmul into two int32x4 accumulators. Taps outside the input are skipped (they contribute zero).
-// Weights: [fh*fw][cp] int16 (cp = c rounded up to 8, zero filled). Bias is not folded here.
-// Record: batches, inH, inW, c, outH, outW, fh, fw, sh, sw, dh, dw, padT, padL, inOffset, cp, w, q, zp, actMin, actMax.
+// Depthwise (multiplier 1), NHWC, vectorised over 8 channels: int16 input times int16 taps with extmul into
+// two int32x4 accumulators. Interior pixels (every tap inside the input) use the bias with the input zero-point
+// term folded in; border pixels add the input offset to each tap instead and skip taps outside the input
+// (which contribute zero, as in the reference).
+// Weights: [fh*fw][cp] int16 (cp = c rounded up to 8, zero filled); folded bias: [cp] int32.
+// Record: batches, inH, inW, c, outH, outW, fh, fw, sh, sw, dh, dw, padT, padL, inOffset, cp, w, q, oc,
+// foldedBias, tapOffsets, tapCount, pairWeights.
 export function depthwise(rec: usize, input: usize, out: usize): void {
   const batches = rd(rec, 0), inH = rd(rec, 1), inW = rd(rec, 2), c = rd(rec, 3);
   const outH = rd(rec, 4), outW = rd(rec, 5), fh = rd(rec, 6), fw = rd(rec, 7);
   const sh = rd(rec, 8), sw = rd(rec, 9), dh = rd(rec, 10), dw = rd(rec, 11);
   const padT = rd(rec, 12), padL = rd(rec, 13), inOffset = rd(rec, 14), cp = rd(rec, 15);
   const w = <usize>rd(rec, 16), q = <usize>rd(rec, 17);
-  const zp = rd(rec, 18), actMin = rd(rec, 19), actMax = rd(rec, 20);
+  const oc = <usize>rd(rec, 18);
+  const folded = <usize>rd(rec, 19);
+  // Interior: tapCount (even; a zero-weight tap pads an odd count) byte offsets from the window origin, and
+  // weights per pair of taps: for each 8 channels [c0 t c0 t+1 c1 t c1 t+1 ...] as 16 int16.
+  const tapOffsets = <usize>rd(rec, 20), tapCount = rd(rec, 21), pairs = <usize>rd(rec, 22);
+  const pairStride = <usize>cp << 2;
   const pixelBytes = <usize>c;
   const tapBytes = <usize>cp << 1;
+  const colStep = <usize>(dw * c);
+  const rowStep = <usize>(dh * inW * c);
   let dst = out;
   for (let b = 0; b < batches; b++) {
     const plane = input + <usize>(b * inH * inW * c);
@@ -196,26 +235,47 @@ export function depthwise(rec: usize, input: usize, out: usize): void {
       let ky0 = 0, ky1 = fh;
       while (ky0 < fh && y0 + ky0 * dh < 0) ky0++;
       while (ky1 > ky0 && y0 + (ky1 - 1) * dh >= inH) ky1--;
+      const rowInside = ky0 == 0 && ky1 == fh;
       for (let ox = 0; ox < outW; ox++) {
         const x0 = ox * sw - padL;
         let kx0 = 0, kx1 = fw;
         while (kx0 < fw && x0 + kx0 * dw < 0) kx0++;
         while (kx1 > kx0 && x0 + (kx1 - 1) * dw >= inW) kx1--;
-        const off = i16x8.splat(<i16>inOffset);
-        for (let ch = 0; ch < c; ch += 8) {
-          const qb = q + (<usize>(ch >> 2)) * GROUP_BYTES;
-          let s0 = v128.load(qb), s1 = v128.load(qb, GROUP_BYTES);
-          for (let ky = ky0; ky < ky1; ky++) {
-            const src = plane + <usize>(((y0 + ky * dh) * inW + x0) * c + ch);
-            const wRow = w + <usize>(ky * fw) * tapBytes + (<usize>ch << 1);
-            for (let kx = kx0; kx < kx1; kx++) {
-              const xv = i16x8.add(v128.load8x8_s(src + <usize>(kx * dw) * pixelBytes), off);
-              const wv = v128.load(wRow + <usize>kx * tapBytes);
-              s0 = i32x4.add(s0, i32x4.extmul_low_i16x8_s(xv, wv));
-              s1 = i32x4.add(s1, i32x4.extmul_high_i16x8_s(xv, wv));
+        const origin = plane + <usize>((y0 * inW + x0) * c);
+        if (rowInside && kx0 == 0 && kx1 == fw) {
+          // Taps in pairs: bytes of two taps interleaved and widened meet pair-interleaved weights in
+          // i32x4.dot_i16x8_s, one instruction for 8 products where extmul needs several.
+          for (let ch = 0; ch < c; ch += 8) {
+            let s0 = v128.load(folded + (<usize>ch << 2)), s1 = v128.load(folded + (<usize>ch << 2), 16);
+            const src = origin + <usize>ch;
+            let wp = pairs + (<usize>ch << 2);
+            for (let t: usize = 0; t < <usize>tapCount; t += 2) {
+              let v = v128.load64_zero(src + <usize>load<i32>(tapOffsets + (t << 2)));
+              v = v128.load64_lane(src + <usize>load<i32>(tapOffsets + (t << 2), 4), v, 1);
+              v = i8x16.shuffle(v, v, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+              s0 = i32x4.add(s0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v), v128.load(wp)));
+              s1 = i32x4.add(s1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(v), v128.load(wp, 16)));
+              wp += pairStride;
             }
+            finish(dst + <usize>ch, s0, s1, q + (<usize>(ch >> 2)) * GROUP_BYTES, c - ch, oc);
           }
-          finish(dst + <usize>ch, s0, s1, qb, c - ch, zp, actMin, actMax);
+        } else {
+          const off = i16x8.splat(<i16>inOffset);
+          for (let ch = 0; ch < c; ch += 8) {
+            const qb = q + (<usize>(ch >> 2)) * GROUP_BYTES;
+            let s0 = v128.load(qb), s1 = v128.load(qb, GROUP_BYTES);
+            for (let ky = ky0; ky < ky1; ky++) {
+              const src = origin + <usize>ky * rowStep + <usize>ch;
+              const wRow = w + <usize>(ky * fw) * tapBytes + (<usize>ch << 1);
+              for (let kx = kx0; kx < kx1; kx++) {
+                const xv = i16x8.add(v128.load8x8_s(src + <usize>kx * colStep), off);
+                const wv = v128.load(wRow + <usize>kx * tapBytes);
+                s0 = i32x4.add(s0, i32x4.extmul_low_i16x8_s(xv, wv));
+                s1 = i32x4.add(s1, i32x4.extmul_high_i16x8_s(xv, wv));
+              }
+            }
+            finish(dst + <usize>ch, s0, s1, qb, c - ch, oc);
+          }
         }
         dst += pixelBytes;
       }

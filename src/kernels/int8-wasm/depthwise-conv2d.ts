@@ -1,6 +1,6 @@
 /** DEPTHWISE_CONV_2D int8 in WASM (depth multiplier 1; other multipliers fall back to the reference). */
 import type { DepthwiseConv2dInt8Params } from "../int8/depthwise-conv2d.js";
-import { packDepthwiseWeights, packRequant, paddedChannels } from "./pack.js";
+import { foldInputOffset, packDepthwisePairs, packDepthwiseWeights, packRequant, paddedChannels, transposeTaps } from "./pack.js";
 import { copyBack, inputAddress, outputAddress } from "./resident.js";
 import { freeWhenCollected, int8Runtime, type Int8Runtime } from "./runtime.js";
 
@@ -15,12 +15,26 @@ export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter:
   const c = p.outC;
   const w = rt.place(packDepthwiseWeights(filter, p.filterH * p.filterW, c));
   const q = rt.place(packRequant(bias ?? new Int32Array(c), p.outputMultiplier, p.outputShift));
+  // Interior pixels see every tap: their bias absorbs inputOffset * sum of the channel's taps.
+  const folded = new Int32Array(paddedChannels(c));
+  folded.set(foldInputOffset(transposeTaps(filter, p.filterH * p.filterW, c), c, p.filterH * p.filterW, bias, p.inputOffset));
+  const fb = rt.place(folded);
+  const taps = p.filterH * p.filterW;
+  const tapCount = taps + (taps & 1);
+  const offsets = new Int32Array(tapCount);
+  for (let t = 0; t < tapCount; t++) {
+    const tap = Math.min(t, taps - 1);
+    offsets[t] = (Math.floor(tap / p.filterW) * p.dilationH * p.inW + (tap % p.filterW) * p.dilationW) * c;
+  }
+  const to = rt.place(offsets);
+  const pw = rt.place(packDepthwisePairs(filter, taps, c));
+  const oc = rt.outputConstants(p.outputOffset, p.actMin, p.actMax);
   const rec = rt.place(Int32Array.of(
     p.batches, p.inH, p.inW, c, p.outH, p.outW, p.filterH, p.filterW, p.strideH, p.strideW, p.dilationH, p.dilationW,
-    p.padTop, p.padLeft, p.inputOffset, paddedChannels(c), w, q, p.outputOffset, p.actMin, p.actMax,
+    p.padTop, p.padLeft, p.inputOffset, paddedChannels(c), w, q, oc, fb, to, tapCount, pw,
   ));
   const op = { rt, rec };
-  freeWhenCollected(op, [w, q, rec]);
+  freeWhenCollected(op, [w, q, rec, fb, to, pw, oc]);
   return op;
 }
 

@@ -48,8 +48,9 @@ export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
   const bias = foldInputOffset(s.weights, s.n, s.k, s.bias, s.inputOffset);
   const w = rt.place(packGemmWeights(s.weights, s.n, s.k, kp));
   const q = rt.place(packRequant(bias, s.multiplier, s.shift));
-  const gemmRec = rt.place(Int32Array.of(s.m, kp, s.n, s.n, w, q, s.outputOffset, s.actMin, s.actMax));
-  const ptrs = [w, q, gemmRec];
+  const oc = rt.outputConstants(s.outputOffset, s.actMin, s.actMax);
+  const gemmRec = rt.place(Int32Array.of(s.m, kp, s.n, s.n, w, q, oc));
+  const ptrs = [w, q, oc, gemmRec];
   let im2colRec = 0;
   // Rows can be read straight from the widened input only when they are contiguous and of even length.
   const g = s.window;

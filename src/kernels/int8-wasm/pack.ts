@@ -70,3 +70,29 @@ export function packDepthwiseWeights(weights: Int8Array, taps: number, c: number
   for (let t = 0; t < taps; t++) for (let ch = 0; ch < c; ch++) out[t * cp + ch] = weights[t * c + ch]!;
   return out;
 }
+
+/** Depthwise taps [taps][c] as [c][taps] (the [n][k] layout foldInputOffset reads). */
+export function transposeTaps(weights: Int8Array, taps: number, c: number): Int8Array {
+  const out = new Int8Array(taps * c);
+  for (let t = 0; t < taps; t++) for (let ch = 0; ch < c; ch++) out[ch * taps + t] = weights[t * c + ch]!;
+  return out;
+}
+
+/**
+ * Depthwise taps [taps][c] by pairs of taps for the dot-product loop: pair j, block of 8 channels: 16 int16
+ * [c0 tap 2j, c0 tap 2j+1, c1 tap 2j, ...]; an odd last tap pairs with zero weights.
+ */
+export function packDepthwisePairs(weights: Int8Array, taps: number, c: number): Int16Array {
+  const cp = paddedChannels(c);
+  const pairs = Math.ceil(taps / 2);
+  const out = new Int16Array(pairs * cp * 2);
+  for (let j = 0; j < pairs; j++) {
+    for (let ch = 0; ch < c; ch++) {
+      for (let h = 0; h < 2; h++) {
+        const t = 2 * j + h;
+        out[j * cp * 2 + ch * 2 + h] = t < taps ? weights[t * c + ch]! : 0;
+      }
+    }
+  }
+  return out;
+}

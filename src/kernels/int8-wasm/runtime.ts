@@ -13,6 +13,7 @@ export interface Int8Exports {
   depthwise(rec: number, input: number, out: number): void;
   im2col(rec: number, input: number, a: number): void;
   extendInt8(src: number, dst: number, n: number): void;
+  outputConstants(oc: number, zp: number, actMin: number, actMax: number): void;
 }
 
 const PAGE = 65536;
@@ -105,6 +106,13 @@ export class Int8Runtime {
 
   i32(ptr: number, length: number): Int32Array {
     return new Int32Array(this.memory.buffer, ptr, length);
+  }
+
+  /** A block holding an op's output zero point and clamp as vectors (see outputConstants in int8.entry.ts). */
+  outputConstants(zp: number, actMin: number, actMax: number): number {
+    const ptr = this.alloc(48);
+    this.exports.outputConstants(ptr, zp, actMin, actMax);
+    return ptr;
   }
 
   /** Copies constants into a fresh block; returns its address. */
