@@ -8,3 +8,5 @@ export * from "./tflite/index.js";
 export * from "./summary.js";
 export * from "./summary-table.js";
 export * from "./onnx/index.js";
+export * from "./transforms/compact.js";
+export * from "./transforms/fuse-activations.js";

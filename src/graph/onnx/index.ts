@@ -1,1 +1,2 @@
 export { writeOnnx, ONNX_EXPORTABLE_OPS } from "./export.js";
+export { readOnnx } from "./import.js";

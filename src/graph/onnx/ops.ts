@@ -124,8 +124,10 @@ function fullyConnected(ctx: OnnxContext, op: GraphOp): void {
   if (!w?.data || w.shape.length !== 2) throw new UnsupportedError(`${where(op)}: ONNX export needs constant 2-D weights`, "convert with constant weights");
   let xf = floatValue(ctx, x.index, "plain");
   if (x.shape.length !== 2) xf = ctx.apply("Reshape", [xf, ctx.constant("i64", [2], [-1, w.shape[1]!])]);
-  let z = ctx.apply("MatMul", [xf, realConstant(ctx, w, [1, 0])]);
-  if (b?.data) z = ctx.apply("Add", [z, realConstant(ctx, b)]);
+  // Gemm with transB takes the weights as TFLite stores them, [units, depth].
+  const gemmInputs = [xf, realConstant(ctx, w)];
+  if (b?.data) gemmInputs.push(realConstant(ctx, b));
+  let z = ctx.apply("Gemm", gemmInputs, { transB: 1 });
   z = activate(ctx, z, o.fusedActivation, where(op));
   if (y.shape.length !== 2) z = ctx.apply("Reshape", [z, ctx.constant("i64", [y.shape.length], y.shape)]);
   defineFromFloat(ctx, y.index, "plain", z);

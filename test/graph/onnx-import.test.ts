@@ -1,0 +1,158 @@
+/**
+ * ONNX import: a float model exported by writeOnnx comes back and runs in the engine with TFLite
+ * Micro's golden outputs; a hand-built PyTorch-style NCHW model runs in the engine as onnxruntime
+ * runs it; corrupt and unsupported files give typed errors.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import { DietmlError, FileFormatError, UnsupportedError } from "../../src/errors/index.js";
+import { prepareModel } from "../../src/engine/index.js";
+import { readTflite } from "../../src/graph/index.js";
+import { readOnnx, writeOnnx } from "../../src/graph/onnx/index.js";
+import { graphProto, modelProto, nodeProto, tensorProto, valueInfoProto, type AttributeValue } from "../../src/graph/onnx/onnx-proto.js";
+import { Rng } from "../../src/tensor/index.js";
+import { modelBytes } from "./models.js";
+import { mutate } from "./mutate.js";
+
+const GOLDEN = new URL("../../../shared/golden/", import.meta.url);
+const ort = createRequire(import.meta.url)("onnxruntime-node") as {
+  Tensor: new (type: string, data: Float32Array, dims: number[]) => unknown;
+  InferenceSession: { create(m: Uint8Array, o: object): Promise<{ inputNames: string[]; outputNames: string[]; run(f: object): Promise<Record<string, { data: Float32Array }>> }> };
+};
+
+describe("writeOnnx -> readOnnx", () => {
+  it("vww_96_float comes back as the same ops and matches TFLite Micro's golden outputs", () => {
+    const original = readTflite(modelBytes("vww_96_float"), "vww_96_float");
+    const imported = readOnnx(writeOnnx(original), "vww_96_float.onnx");
+    // Same ops with the same options (fused activations re-fused). Padding is compared only where
+    // SAME and VALID differ: a 1x1 conv or a pool covering its whole input pads nothing either way.
+    expect(imported.ops.map((o) => o.kind)).toEqual(original.ops.map((o) => o.kind));
+    let samePaddingChecked = 0;
+    imported.ops.forEach((op, i) => {
+      if (op.kind === "RESHAPE") return;
+      const { padding, ...rest } = op.options as { padding?: string };
+      const { padding: want, ...wantRest } = original.ops[i]!.options as { padding?: string };
+      expect(rest).toEqual(wantRest);
+      const kernel = original.tensors[original.ops[i]!.inputs[1] ?? -1]?.shape ?? [];
+      if (op.kind.includes("CONV") && (kernel[1] ?? 1) > 1) {
+        expect(padding).toBe(want);
+        samePaddingChecked++;
+      }
+    });
+    expect(samePaddingChecked).toBe(14);
+    // Every tensor comes back but RESHAPE's shape input, which the import puts in its options.
+    expect(imported.tensors.length).toBe(original.tensors.length - 1);
+    expect(imported.tensors[imported.inputs[0]!]!.shape).toEqual([1, 96, 96, 3]);
+    const model = prepareModel(imported);
+    for (let n = 0; n < 3; n++) {
+      const id = String(n).padStart(2, "0");
+      const x = readFileSync(new URL(`vww_96_float/input_${id}.bin`, GOLDEN));
+      const want = readFileSync(new URL(`vww_96_float/output_${id}.bin`, GOLDEN));
+      const got = model.invoke([new Float32Array(x.buffer, x.byteOffset, x.length / 4)]).outputs[0]!;
+      const ref = new Float32Array(want.buffer, want.byteOffset, want.length / 4);
+      for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-5 + 1e-5 * Math.abs(ref[i]!));
+    }
+  });
+});
+
+/** A small model the way PyTorch exports one: NCHW input, explicit pads, BatchNorm, Gemm(transB). */
+function pytorchStyleModel(rng: Rng): Uint8Array {
+  const f32 = (n: number, lo = -1, hi = 1) => Float32Array.from({ length: n }, () => rng.range(lo, hi));
+  const init = (name: string, dims: number[], values: Float32Array) => tensorProto(name, "f32", dims, new Uint8Array(values.buffer));
+  const initializers = [
+    init("w1", [4, 3, 3, 3], f32(108)),
+    init("b1", [4], f32(4)),
+    init("bn_scale", [4], f32(4, 0.5, 1.5)),
+    init("bn_bias", [4], f32(4)),
+    init("bn_mean", [4], f32(4)),
+    init("bn_var", [4], f32(4, 0.5, 2)),
+    init("wdw", [4, 1, 3, 3], f32(36)),
+    init("clip_lo", [], Float32Array.of(0)),
+    init("clip_hi", [], Float32Array.of(6)),
+    init("fc_w", [3, 4], f32(12)),
+    init("fc_b", [3], f32(3)),
+  ];
+  const node = (op: string, ins: string[], outs: string[], attrs: Record<string, AttributeValue> = {}) => nodeProto(op, ins, outs, outs[0]!, attrs);
+  const nodes = [
+    node("Conv", ["x", "w1", "b1"], ["c1"], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] }),
+    node("BatchNormalization", ["c1", "bn_scale", "bn_bias", "bn_mean", "bn_var"], ["bn"], { epsilon: { float: 1e-5 } }),
+    node("Relu", ["bn"], ["r1"]),
+    // stride 2 with symmetric pads: not TFLite SAME (which pads only after), so the importer adds a PAD
+    node("Conv", ["r1", "wdw"], ["dw"], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2], group: 4 }),
+    node("Clip", ["dw", "clip_lo", "clip_hi"], ["r2"]),
+    node("MaxPool", ["r2"], ["p"], { kernel_shape: [2, 2], strides: [2, 2] }),
+    node("GlobalAveragePool", ["p"], ["g"]),
+    node("Flatten", ["g"], ["flat"], { axis: 1 }),
+    node("Gemm", ["flat", "fc_w", "fc_b"], ["logits"], { transB: 1 }),
+    node("Softmax", ["logits"], ["y"], { axis: 1 }),
+  ];
+  const graph = graphProto({ name: "torch", nodes, initializers, inputs: [valueInfoProto("x", "f32", [1, 3, 8, 8])], outputs: [valueInfoProto("y", "f32", [1, 3])] });
+  return modelProto(graph, { "": 13 }, "");
+}
+
+describe("importing a PyTorch-style NCHW model", () => {
+  it("runs in the engine (NHWC input) as onnxruntime runs it (NCHW input)", async () => {
+    const rng = new Rng(3);
+    const bytes = pytorchStyleModel(rng);
+    const graph = readOnnx(bytes, "torch.onnx");
+    // BatchNorm becomes MUL + ADD; Relu and Clip(0,6) fold into the ops before them.
+    expect(graph.ops.map((o) => o.kind)).toEqual([
+      "CONV_2D", "MUL", "ADD", "PAD", "DEPTHWISE_CONV_2D", "MAX_POOL_2D", "MEAN", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX",
+    ]);
+    expect(graph.ops[2]!.options).toMatchObject({ type: "AddOptions", fusedActivation: "RELU" });
+    expect(graph.ops[4]!.options).toMatchObject({ type: "DepthwiseConv2DOptions", padding: "VALID", strideW: 2, fusedActivation: "RELU6" });
+    expect(graph.tensors[graph.inputs[0]!]!.shape).toEqual([1, 8, 8, 3]);
+    const session = await ort.InferenceSession.create(bytes, {});
+    const model = prepareModel(graph);
+    for (let trial = 0; trial < 3; trial++) {
+      const nchw = Float32Array.from({ length: 3 * 64 }, () => rng.range(-2, 2));
+      const nhwc = new Float32Array(nchw.length);
+      for (let c = 0; c < 3; c++) for (let p = 0; p < 64; p++) nhwc[p * 3 + c] = nchw[c * 64 + p]!;
+      const want = (await session.run({ x: new ort.Tensor("float32", nchw, [1, 3, 8, 8]) })).y!.data;
+      const got = model.invoke([nhwc]).outputs[0]!;
+      for (let i = 0; i < 3; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-5);
+    }
+  });
+});
+
+describe("ONNX import errors", () => {
+  it("names unsupported ops and lists the supported ones", () => {
+    const graph = graphProto({
+      name: "g",
+      nodes: [nodeProto("LSTM", ["x"], ["y"], "lstm")],
+      initializers: [],
+      inputs: [valueInfoProto("x", "f32", [1, 4])],
+      outputs: [valueInfoProto("y", "f32", [1, 4])],
+    });
+    const bytes = modelProto(graph, { "": 13 }, "");
+    expect(() => readOnnx(bytes, "m.onnx")).toThrow(UnsupportedError);
+    expect(() => readOnnx(bytes, "m.onnx")).toThrow(/ONNX op LSTM .* not supported/);
+  });
+
+  it("rejects empty, truncated and garbage files with FileFormatError", () => {
+    expect(() => readOnnx(new Uint8Array(0), "e.onnx")).toThrow(FileFormatError);
+    const good = pytorchStyleModel(new Rng(1));
+    expect(() => readOnnx(good.subarray(0, good.length - 7), "t.onnx")).toThrow(FileFormatError);
+    expect(() => readOnnx(new TextEncoder().encode("this is not a model"), "g.onnx")).toThrow(DietmlError);
+  });
+
+  it("fuzz: 1,500 mutants of an ONNX model give a graph or a DietmlError, never a crash", () => {
+    const rng = new Rng(21);
+    const model = pytorchStyleModel(new Rng(2));
+    const everywhere = Int32Array.from({ length: model.length }, (_, i) => i);
+    const failures: string[] = [];
+    let accepted = 0;
+    for (let i = 0; i < 1500; i++) {
+      const m = mutate(model, everywhere, rng);
+      try {
+        readOnnx(m.bytes, "fuzz.onnx");
+        accepted++;
+      } catch (e) {
+        if (!(e instanceof DietmlError)) failures.push(`${m.how}: ${(e as Error).name}: ${(e as Error).message}`);
+      }
+    }
+    expect(failures.slice(0, 10)).toEqual([]);
+    expect(accepted).toBeGreaterThan(10);
+  });
+});
