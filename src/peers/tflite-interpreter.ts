@@ -33,6 +33,7 @@ interface EmbindTensor {
   name: string;
   dataType: string;
   shape: string;
+  delete(): void;
 }
 interface EmbindVector<T> {
   size(): number;
@@ -107,13 +108,8 @@ function byteView(array: PeerArray): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
-/** Copies the contents of `array` into a fresh array of the same type (heap views go stale on growth). */
-function copyOf(array: PeerArray): PeerArray {
-  return array.slice();
-}
-
 export interface TfliteInterpreterOptions {
-  /** Threads for the interpreter; the SIMD build without threads only supports 1. */
+  /** Threads for the interpreter; we load the non-threaded SIMD build, so 1 is all it can use. */
   readonly numThreads?: number;
   /** Used in error messages. */
   readonly fileName?: string;
@@ -189,10 +185,10 @@ export class TfliteInterpreter {
     }
   }
 
-  /** A copy of output `index` as a typed array of its dtype. */
+  /** A copy of output `index` as a typed array of its dtype (heap views go stale when the heap grows). */
   output(index: number): PeerArray {
     this.assertLive();
-    return copyOf(this.tensorAt(this.outputTensors, index, "output").data());
+    return this.tensorAt(this.outputTensors, index, "output").data().slice();
   }
 
   /** Convenience: set every input, invoke, return copies of every output. */
@@ -206,7 +202,7 @@ export class TfliteInterpreter {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const t of [...this.inputTensors, ...this.outputTensors]) (t as unknown as { delete(): void }).delete();
+    for (const t of [...this.inputTensors, ...this.outputTensors]) t.delete();
     this.runner.delete();
     this.module._free(this.modelPtr);
   }
