@@ -39,6 +39,15 @@ export class SGD extends Optimizer {
       return;
     }
     const buf = this.slot("momentum", i);
+    // the common case (plain momentum, no decay) gets its own loop: this runs over every weight every step
+    if (!this.nesterov && wd === 0) {
+      for (let j = 0; j < p.length; j++) {
+        const b = momentum * buf[j]! + grad[j]!;
+        buf[j] = b;
+        p[j] -= lr * b;
+      }
+      return;
+    }
     const nesterov = this.nesterov;
     for (let j = 0; j < p.length; j++) {
       const g = grad[j]! + wd * p[j]!;
