@@ -112,7 +112,10 @@ function awaitWorkers(s: PoolState): void {
  * `threads` threads (capped by the pool size and by the unit count).
  */
 export function runTask(m: KernelModule, fn: string, args: number, units: number, threads = threadLimit): void {
-  const task = m.exports[fn]!;
+  const task = m.exports[fn];
+  if (typeof task !== "function") {
+    throw new Error(`build/wasm/${m.name}.wasm has no export ${fn}: it is stale, rebuild it with \`npm run build:wasm\``);
+  }
   const t = Math.max(1, Math.min(threads, threadLimit, units));
   if (t > 1 && state === null && !broken) {
     state = startPool(MAX_THREADS - 1);
