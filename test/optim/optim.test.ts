@@ -27,6 +27,14 @@ describe("optimizers", () => {
     const buf = 0.9 * g0[0]! + g1;
     expect(p.values[0]).toBeCloseTo(p1[0]! - 0.1 * buf, 6);
 
+    const r = param([2]);
+    const plain = new SGD([r], { lr: 0.5, momentum: 0.5 });
+    setGrad(r, [1]);
+    plain.step(); // buf = 1 -> 1.5
+    setGrad(r, [1]);
+    plain.step(); // buf = 0.5 * 1 + 1 = 1.5 -> 0.75
+    expect(r.values[0]).toBeCloseTo(0.75, 6);
+
     const q = param([1]);
     const nes = new SGD([q], { lr: 0.1, momentum: 0.9, nesterov: true });
     setGrad(q, [1]);
