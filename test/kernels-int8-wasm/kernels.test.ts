@@ -7,13 +7,16 @@ import { describe, expect, it } from "vitest";
 import { evalConv2dInt8, prepareConv2dGeometry, type Conv2dInt8Params } from "../../src/kernels/int8/conv2d.js";
 import { evalDepthwiseConv2dInt8, prepareDepthwiseGeometry, type DepthwiseConv2dInt8Params } from "../../src/kernels/int8/depthwise-conv2d.js";
 import { evalFullyConnectedInt8, type FullyConnectedInt8Params } from "../../src/kernels/int8/fully-connected.js";
-import { computeOutSize } from "../../src/kernels/int8/geometry.js";
+import { evalAveragePoolInt8 } from "../../src/kernels/int8/average-pool.js";
+import { computeOutSize, windowGeometry } from "../../src/kernels/int8/geometry.js";
 import {
   allocResidentInt8,
   evalConv2dWasm,
+  evalAveragePoolWasm,
   evalDepthwiseConv2dWasm,
   evalFullyConnectedWasm,
   int8Runtime,
+  prepareAveragePoolWasm,
   prepareConv2dWasm,
   prepareDepthwiseConv2dWasm,
   prepareFullyConnectedWasm,
@@ -158,6 +161,27 @@ describe.skipIf(rt === null)("WASM int8 kernels vs reference", () => {
       const got = new Int8Array(16 * outC);
       evalConv2dWasm(prepareConv2dWasm(p, filter, bias)!, input, got);
       expect(Array.from(got), `case ${t}`).toEqual(Array.from(want));
+    }
+  });
+
+  it("AVERAGE_POOL_2D is bit-exact (windows cut by padding, global pools, clamps)", () => {
+    const rng = new Rng(15);
+    for (let t = 0; t < CASES; t++) {
+      const c = pick(rng, [...CHANNELS, 64]);
+      const w = randomWindow(rng);
+      const global = rng.uniform() < 0.2;
+      const spec = global
+        ? { padding: "VALID" as const, strideH: 1, strideW: 1, filterH: w.inH, filterW: w.inW }
+        : { padding: w.padding, strideH: w.strideH, strideW: w.strideW, filterH: w.fh, filterW: w.fw };
+      if (computeOutSize(spec.padding, w.inH, spec.filterH, spec.strideH) < 1 || computeOutSize(spec.padding, w.inW, spec.filterW, spec.strideW) < 1) continue;
+      const g = windowGeometry("AVERAGE_POOL_2D", [w.batches, w.inH, w.inW, c], spec);
+      const p = { ...g, ...randomActRange(rng, randomZeroPoint(rng)) };
+      const input = randomInt8(rng, g.batches * g.inH * g.inW * c);
+      const want = new Int8Array(g.batches * g.outH * g.outW * c);
+      evalAveragePoolInt8(p, input, want);
+      const got = outputArray(rng, want.length);
+      evalAveragePoolWasm(prepareAveragePoolWasm(p)!, placeInput(rng, input), got);
+      expect(Array.from(got), JSON.stringify({ t, c, spec })).toEqual(Array.from(want));
     }
   });
 });

@@ -13,6 +13,7 @@ export interface Int8Exports {
   depthwise(rec: number, input: number, out: number): void;
   im2col(rec: number, input: number, a: number): void;
   extendInt8(src: number, dst: number, n: number): void;
+  averagePool(rec: number, input: number, out: number): void;
   outputConstants(oc: number, zp: number, actMin: number, actMax: number): void;
 }
 
