@@ -1,20 +1,24 @@
 /**
- * Swaps the int8 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED kernels for the SIMD WASM ones
+ * Swaps the int8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and AVERAGE_POOL_2D kernels for the SIMD WASM ones
  * (src/kernels/int8-wasm) when build/wasm/int8.wasm is built, and makes activations resident in that
  * module's memory so the kernels run in place. The reference kernel's prepare still validates and computes
  * the constants; the fast prepare only packs them. Ops the fast path does not cover (grouped conv, depth
  * multiplier > 1, asymmetric FC weights) keep the reference eval. DIETML_INT8_KERNELS=reference, or
  * `useInt8Reference(true)`, forces the reference path (bit-identical, slower).
  */
+import type { PoolInt8Params } from "../../kernels/int8/average-pool.js";
 import type { Conv2dInt8Params } from "../../kernels/int8/conv2d.js";
 import type { DepthwiseConv2dInt8Params } from "../../kernels/int8/depthwise-conv2d.js";
 import type { FullyConnectedInt8Params } from "../../kernels/int8/fully-connected.js";
 import {
   allocResidentInt8,
+  evalAveragePoolWasm,
   evalConv2dWasm,
   evalDepthwiseConv2dWasm,
   evalFullyConnectedWasm,
   int8Runtime,
+  type AveragePoolWasm,
+  prepareAveragePoolWasm,
   prepareConv2dWasm,
   prepareDepthwiseConv2dWasm,
   prepareFullyConnectedWasm,
@@ -29,7 +33,7 @@ interface Fast<R, F> {
   fast: F | null;
 }
 
-const FAST_KINDS = ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"] as const;
+const FAST_KINDS = ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D"] as const;
 const reference = new Map<string, OpKernel>(FAST_KINDS.map((k) => [k, findKernel(k, "i8")!]));
 
 function constants(ctx: PrepareContext): { filter: Int8Array; bias: Int32Array | null } {
@@ -84,6 +88,17 @@ export function useInt8Reference(on: boolean): void {
   }
   registerKernel("CONV_2D", "i8", fastKernel<Conv2dInt8Params, ReturnType<typeof prepareConv2dWasm> & object>("CONV_2D", prepareConv2dWasm, evalConv2dWasm));
   registerKernel("DEPTHWISE_CONV_2D", "i8", fastKernel<DepthwiseConv2dInt8Params, ReturnType<typeof prepareDepthwiseConv2dWasm> & object>("DEPTHWISE_CONV_2D", prepareDepthwiseConv2dWasm, evalDepthwiseConv2dWasm));
+  const pool = reference.get("AVERAGE_POOL_2D")! as OpKernel<PoolInt8Params>;
+  registerKernel("AVERAGE_POOL_2D", "i8", {
+    prepare: (ctx) => {
+      const ref = pool.prepare(ctx);
+      return { ref, fast: prepareAveragePoolWasm(ref) };
+    },
+    eval: (p: Fast<PoolInt8Params, AveragePoolWasm>, io: OpIo) => {
+      if (p.fast === null) pool.eval(p.ref, io);
+      else evalAveragePoolWasm(p.fast, io.inputs[0] as Int8Array, io.outputs[0] as Int8Array);
+    },
+  });
   registerKernel("FULLY_CONNECTED", "i8", fastKernel<FullyConnectedInt8Params, ReturnType<typeof prepareFullyConnectedWasm> & object>("FULLY_CONNECTED", prepareFullyConnectedWasm, evalFullyConnectedWasm));
   setDefaultStorage(createResidentStorage);
 }
