@@ -27,7 +27,7 @@ describe("dietml inspect", () => {
     // First conv: 3x3 stride 2 over 96x96x3 -> 48x48x8 = 48*48*8*27 MACs.
     expect(j.ops[0]).toMatchObject({ kind: "CONV_2D", macs: 48 * 48 * 8 * 27 });
     expect(j.ops[0].params).toMatch(/3x3 \/2x2 SAME/);
-    expect(j.unsupportedOps).toEqual([]);
+    expect(j.engine).toEqual({ runnable: true, unsupportedOps: [] });
   });
 
   it("a missing file exits 2 with a hint and no stack trace", async () => {
@@ -57,10 +57,16 @@ describe("dietml inspect", () => {
     writeFileSync(path, writeTflite(graph));
     const r = await dietml("inspect", path, "--json");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).unsupportedOps).toEqual([{ op: 12, kind: "CUSTOM MySoftmax", dtype: "i8" }]);
+    expect(JSON.parse(r.stdout).engine).toEqual({ runnable: false, unsupportedOps: [{ op: 12, kind: "CUSTOM MySoftmax", dtype: "i8" }] });
     const run = await dietml("run", path, "--input", join(GOLDEN_DIR, "kws_ref_model", "input_00.bin"));
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/op 12 \(CUSTOM \(MySoftmax\)\).*not supported/);
     expect(run.stderr).toMatch(/hint: supported ops: .*CONV_2D/);
+  });
+
+  it("says why the engine refuses a model whose ops all have kernels (hybrid quantization)", async () => {
+    const r = await dietml("inspect", join(MODELS_DIR, "kws_ref_model_float32.tflite"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/dietml engine cannot run it: .*hybrid quantization/);
   });
 });

@@ -1,6 +1,7 @@
 /** `dietml inspect`: what a .tflite model computes, op by op, and what it costs (MACs, bytes). */
 import type { Command } from "commander";
-import { findKernel } from "../../engine/index.js";
+import { findKernel, prepareModel } from "../../engine/index.js";
+import { DietmlError } from "../../errors/index.js";
 import { formatGraphSummary, summarizeGraph, type Graph } from "../../graph/index.js";
 import { printResult, type CliIo } from "../io.js";
 import { loadModelFile } from "./model-file.js";
@@ -26,11 +27,15 @@ Examples:
       const file = loadModelFile(model);
       const summary = summarizeGraph(file.graph);
       const unsupported = unsupportedOps(file.graph);
+      const problem = unsupported.length === 0 ? prepareProblem(file.graph, file.path) : undefined;
       const engineLine =
-        unsupported.length === 0
-          ? `dietml engine: runs all ${file.graph.ops.length} ops`
-          : `dietml engine cannot run: ${unsupported.map((u) => `op ${u.op} (${u.kind}, ${u.dtype})`).join(", ")}`;
-      printResult(io, opts.json, { file: file.path, fileBytes: file.bytes.byteLength, ...summary, unsupportedOps: unsupported }, [
+        unsupported.length > 0
+          ? `dietml engine cannot run: ${unsupported.map((u) => `op ${u.op} (${u.kind}, ${u.dtype})`).join(", ")}`
+          : problem
+            ? `dietml engine cannot run it: ${problem}`
+            : `dietml engine: runs all ${file.graph.ops.length} ops`;
+      const engine = { runnable: unsupported.length === 0 && problem === undefined, unsupportedOps: unsupported, ...(problem ? { problem } : {}) };
+      printResult(io, opts.json, { file: file.path, fileBytes: file.bytes.byteLength, ...summary, engine }, [
         `${file.path} (${file.bytes.byteLength.toLocaleString("en-US")} bytes)`,
         formatGraphSummary(summary),
         engineLine,
@@ -47,4 +52,15 @@ function unsupportedOps(graph: Graph): { op: number; kind: string; dtype: string
     if (!findKernel(op.kind, dtype)) missing.push({ op: op.index, kind: op.kind === "CUSTOM" ? `CUSTOM ${op.customCode ?? ""}`.trim() : op.kind, dtype });
   }
   return missing;
+}
+
+/** Why the engine refuses the model (e.g. hybrid quantization), found by preparing it; activations are not allocated. */
+function prepareProblem(graph: Graph, source: string): string | undefined {
+  try {
+    prepareModel(graph, { source });
+    return undefined;
+  } catch (e) {
+    if (e instanceof DietmlError) return e.message;
+    throw e;
+  }
 }
