@@ -39,9 +39,38 @@ function requant(l: { p: { outputMultiplier: Int32Array; outputShift: Int32Array
   return `(int8_t)dm_clamp(dm_mbqm(acc, ${m}, ${s}) + ${l.p.outputOffset}, ${l.p.actMin}, ${l.p.actMax})`;
 }
 
-function emitConv(l: Extract<Layer, { kind: "conv" }>, n: string): EmittedLayer {
+/**
+ * In-place 1x1 convolution: output pixel p reads only input pixel p, which is first copied to a one-pixel
+ * scratch buffer. Going forwards when outC <= inC (or backwards when outC > inC), a write never reaches an
+ * input pixel still to be read.
+ */
+function emitPointwiseInplace(l: Extract<Layer, { kind: "conv" }>, n: string): string {
+  const p = l.p;
+  const pixels = p.outH * p.outW;
+  const pixel = p.outC <= p.inC ? "i" : `${pixels - 1} - i`;
+  return `static void ${n}_inplace(int8_t *buf, int8_t *tmp) {
+  for (int i = 0; i < ${pixels}; i++) {
+    const int px = ${pixel};
+    for (int c = 0; c < ${p.inC}; c++) tmp[c] = buf[px * ${p.inC} + c];
+    int8_t *o = buf + px * ${p.outC};
+    for (int oc = 0; oc < ${p.outC}; oc++) {
+      const int8_t *w = ${n}_w + oc * ${p.inC};
+      int32_t acc = ${l.bias ? `${n}_b[oc]` : "0"};
+      for (int ic = 0; ic < ${p.inC}; ic++) acc += (tmp[ic] + ${p.inputOffset}) * w[ic];
+      o[oc] = ${requant(l, n, "oc")};
+    }
+  }
+}
+`;
+}
+
+function emitConv(l: Extract<Layer, { kind: "conv" }>, n: string, inplace: boolean): EmittedLayer {
   const p = l.p;
   const t = tables(l, n);
+  if (inplace) {
+    t.code += emitPointwiseInplace(l, n);
+    return t;
+  }
   const k = p.filterH * p.filterW * p.filterInC;
   const groups = p.outC / p.outCPerGroup;
   const g0 = groups === 1 ? "0" : `(oc / ${p.outCPerGroup}) * ${p.filterInC}`;
@@ -194,12 +223,12 @@ function emitAdd(l: Extract<Layer, { kind: "add" }>, n: string): EmittedLayer {
   return { code, constBytes: 0 };
 }
 
-/** The C for one layer; `inplace` emits the in-place depthwise variant instead of the windowed one. */
+/** The C for one layer; `inplace` emits the in-place depthwise / 1x1 variant instead of the windowed one. */
 export function emitLayer(l: Layer, inplace: boolean): EmittedLayer {
   const n = `op${l.op}`;
   switch (l.kind) {
     case "conv":
-      return emitConv(l, n);
+      return emitConv(l, n, inplace);
     case "depthwise":
       return emitDepthwise(l, n, inplace);
     case "avgpool":

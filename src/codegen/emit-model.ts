@@ -32,8 +32,8 @@ function fullCall(graph: Graph, plan: MemoryPlan, l: Layer): string {
     case "avgpool":
     case "maxpool":
     case "depthwise": {
-      const s = plan.inplaceDepthwise.get(l.op);
-      if (l.kind === "depthwise" && s) return `  ${n}_inplace(${at(plan, l.input)}, ARENA + ${s.offset});`;
+      const s = l.kind === "depthwise" ? plan.inplaceDepthwise.get(l.op) : l.kind === "conv" ? plan.inplacePointwise.get(l.op) : undefined;
+      if (s) return `  ${n}_inplace(${at(plan, l.input)}, ARENA + ${s.offset});`;
       return `  ${n}(${at(plan, l.input)}, 0, 0, ${inT[2]}, ${at(plan, l.output)}, ${outT[2]}, 0, ${outT[1]}, 0, ${outT[2]});`;
     }
     case "fc":
@@ -82,7 +82,7 @@ export function emitModel(graph: Graph, plan: MemoryPlan, layers: Layer[], name:
   let constBytes = 0;
   const bodies: string[] = [];
   for (const l of layers) {
-    const e = emitLayer(l, plan.inplaceDepthwise.has(l.op));
+    const e = emitLayer(l, plan.inplaceDepthwise.has(l.op) || plan.inplacePointwise.has(l.op));
     constBytes += e.constBytes;
     if (e.code) bodies.push(`/* op ${l.op}: ${graph.ops[l.op]!.kind} */\n${e.code}`);
   }

@@ -3,7 +3,9 @@
  *  - "tflm": TFLite Micro's plan (every tensor its own buffer, sizes rounded up to 16 bytes).
  *  - "dietml": TinyEngine's improvements on top of the same placement: in-place depthwise convolution (the output
  *    overwrites the input channel by channel through a one-channel scratch buffer), RESHAPE aliased to its input,
- *    and optionally patch-based inference for the first layers.
+ *    and optionally patch-based inference for the first layers. Our own addition in the same spirit: in-place
+ *    1x1 convolution — output pixel p depends only on input pixel p, so pixels are processed through a
+ *    one-pixel scratch buffer, forwards when the output is not wider than the input, backwards otherwise.
  * Peak SRAM is the arena's high-water mark, counted from the offsets; scratch buffers are placed inside it.
  */
 import { consumersOf, type Graph } from "../graph/index.js";
@@ -27,6 +29,12 @@ export interface PlanOptions {
   strategy: "tflm" | "dietml";
   /** Patch-based inference for the first `depth` layers on a grid x grid split (dietml only). */
   patch?: { depth: number; grid: number } | null;
+  /**
+   * Ops allowed to run in place (dietml only). Left out, the planner chooses: growing a shared buffer can raise
+   * the peak elsewhere (the buffer is as large as its largest tensor for its whole life), so each candidate is
+   * kept only if it lowers (arena, sum over ops of the bytes alive there).
+   */
+  inplace?: readonly number[];
 }
 
 export interface MemoryPlan {
@@ -40,10 +48,15 @@ export interface MemoryPlan {
   tensorOffset: Map<number, number>;
   /** Depthwise ops run in place -> their scratch buffer. */
   inplaceDepthwise: Map<number, { offset: number; size: number }>;
+  /** 1x1 convolutions run in place -> their one-pixel scratch buffer. */
+  inplacePointwise: Map<number, { offset: number; size: number }>;
   aliasedReshapes: Set<number>;
   patch: (PatchPlan & { bufferOffsets: number[] }) | null;
   /** The op at which the arena's high-water mark is reached, and the bytes live there. */
   peak: { op: number; extent: number; liveBytes: number };
+  /** Ops that could run in place (whether chosen or not), and the sum over ops of the bytes alive there. */
+  inplaceCandidates: number[];
+  liveSum: number;
 }
 
 /** TFLite Micro aligns every arena buffer to 16 bytes (its kBufferAlignment). */
@@ -66,6 +79,25 @@ class Groups {
 }
 
 export function planMemory(graph: Graph, options: PlanOptions = { strategy: "dietml" }): MemoryPlan {
+  if (options.strategy !== "dietml" || options.inplace !== undefined) return planExact(graph, options);
+  let best = planExact(graph, { ...options, inplace: [] });
+  const chosen: number[] = [];
+  for (let pass = 0; pass < 2; pass++) {
+    for (const op of best.inplaceCandidates) {
+      if (chosen.includes(op)) continue;
+      const trial = planExact(graph, { ...options, inplace: [...chosen, op] });
+      if (trial.arenaBytes < best.arenaBytes || (trial.arenaBytes === best.arenaBytes && trial.liveSum < best.liveSum)) {
+        best = trial;
+        chosen.push(op);
+      }
+    }
+  }
+  return best;
+}
+
+function planExact(graph: Graph, options: PlanOptions): MemoryPlan {
+  const allowed = new Set(options.inplace ?? []);
+  const candidates: number[] = [];
   const dietml = options.strategy === "dietml";
   const alignment = dietml ? DIETML_ALIGNMENT : TFLM_ALIGNMENT;
   const patch = dietml && options.patch ? planPatches(graph, options.patch.depth, options.patch.grid) : null;
@@ -82,6 +114,7 @@ export function planMemory(graph: Graph, options: PlanOptions = { strategy: "die
   const pinned = new Set([...graph.inputs, ...graph.outputs]);
   const groups = new Groups(graph.tensors.length);
   const inplaceOps: number[] = [];
+  const pointwiseOps: number[] = [];
   const aliasedReshapes = new Set<number>();
   if (dietml) {
     for (const op of graph.ops) {
@@ -97,8 +130,19 @@ export function planMemory(graph: Graph, options: PlanOptions = { strategy: "die
       } else if (op.kind === "DEPTHWISE_CONV_2D" && !pinned.has(input)) {
         const w = windowOpOf(graph, op);
         if (w && w.inC === w.outC && w.outH <= w.inH && w.outW <= w.inW) {
+          candidates.push(op.index);
+          if (!allowed.has(op.index)) continue;
           groups.union(input, output);
           inplaceOps.push(op.index);
+        }
+      } else if (op.kind === "CONV_2D" && !pinned.has(input)) {
+        const w = windowOpOf(graph, op);
+        const filterInC = graph.tensors[op.inputs[1]!]!.shape[3];
+        if (w && w.kh === 1 && w.kw === 1 && w.sh === 1 && w.sw === 1 && filterInC === w.inC && w.outH === w.inH && w.outW === w.inW) {
+          candidates.push(op.index);
+          if (!allowed.has(op.index)) continue;
+          groups.union(input, output);
+          pointwiseOps.push(op.index);
         }
       }
     }
@@ -127,6 +171,13 @@ export function planMemory(graph: Graph, options: PlanOptions = { strategy: "die
     buffers.push(s);
     scratchOf.set(opIndex, s);
   }
+  const pixelScratchOf = new Map<number, PlannedBuffer>();
+  for (const opIndex of pointwiseOps) {
+    const w = windowOpOf(graph, graph.ops[opIndex]!)!;
+    const s: PlannedBuffer = { label: `op${opIndex} 1x1 pixel`, kind: "scratch", tensors: [], size: alignUp(w.inC, alignment), first: opIndex, last: opIndex, offset: 0 };
+    buffers.push(s);
+    pixelScratchOf.set(opIndex, s);
+  }
   const patchBuffers: PlannedBuffer[] = [];
   if (patch) {
     patch.bufferBytes.forEach((bytes, j) => {
@@ -142,9 +193,12 @@ export function planMemory(graph: Graph, options: PlanOptions = { strategy: "die
   for (const b of buffers) for (const t of b.tensors) tensorOffset.set(t, b.offset);
   const inplaceDepthwise = new Map<number, { offset: number; size: number }>();
   for (const [op, s] of scratchOf) inplaceDepthwise.set(op, { offset: s.offset, size: s.size });
+  const inplacePointwise = new Map<number, { offset: number; size: number }>();
+  for (const [op, s] of pixelScratchOf) inplacePointwise.set(op, { offset: s.offset, size: s.size });
 
   let peak = { op: 0, extent: -1, liveBytes: 0 };
   let scratchBytes = 0;
+  let liveSum = 0;
   for (let t = 0; t < Math.max(1, graph.ops.length); t++) {
     let extent = 0;
     let live = 0;
@@ -156,6 +210,7 @@ export function planMemory(graph: Graph, options: PlanOptions = { strategy: "die
       if (b.kind !== "tensor") scratch += b.size;
     }
     scratchBytes = Math.max(scratchBytes, scratch);
+    liveSum += live;
     if (extent > peak.extent) peak = { op: t, extent, liveBytes: live };
   }
   return {
@@ -166,8 +221,11 @@ export function planMemory(graph: Graph, options: PlanOptions = { strategy: "die
     scratchBytes,
     tensorOffset,
     inplaceDepthwise,
+    inplacePointwise,
     aliasedReshapes,
     patch: patch ? { ...patch, bufferOffsets: patchBuffers.map((b) => b.offset) } : null,
     peak,
+    inplaceCandidates: candidates,
+    liveSum,
   };
 }

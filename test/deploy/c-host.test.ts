@@ -52,10 +52,12 @@ describe.skipIf(!HAVE_CC)("generated C on the host (ASan + UBSan, -Werror)", () 
     checkModel("vww_96_int8", { strategy: "tflm" }, 5, 0);
   });
 
-  it("a graph with dilation, VALID padding, depth multiplier 2, max/avg pool, ADD, FC, softmax matches the engine (plain and patched)", () => {
+  it("a graph with dilation, VALID padding, depth multiplier 2, max/avg pool, ADD, widening in-place 1x1 conv, FC, softmax matches the engine (plain and patched)", () => {
     const withFc = mixedGraph();
     withFc.ops.pop();
     withFc.outputs = [withFc.ops[withFc.ops.length - 1]!.outputs[0]!];
+    // The widening 1x1 conv runs in place (backwards, pixel by pixel) in the chosen plan.
+    expect(planMemory(mixedGraph(), { strategy: "dietml" }).inplacePointwise.size).toBe(1);
     for (const graph of [mixedGraph(), withFc]) {
       for (const options of [{ strategy: "dietml" }, { strategy: "dietml", patch: { depth: 2, grid: 2 } }] as PlanOptions[]) {
         const dir = buildAsan(graph, options, "mixed");

@@ -32,7 +32,7 @@ describe("dietml deploy", () => {
     const r = await dietml("deploy", join(MODELS, "kws_ref_model.tflite"), "--device", "stm32f746", "--out", out, "--json");
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.peak_sram_bytes).toBe(16000);
+    expect(j.peak_sram_bytes).toBe(8492);
     expect(j.baseline_tflm_arena_bytes).toBe(16000);
     expect(j.fits).toBe(true);
     expect(j.flash_bytes).toBeGreaterThan(j.const_bytes - 1);
