@@ -19,6 +19,8 @@ export interface SavedMemory {
   excludedBytes: number;
   /** Number of recorded nodes not yet released. */
   nodes: number;
+  /** Each unreleased node in forward order: its op, output shape and the bytes charged to it. */
+  perNode: { op: string; outputShape: readonly number[]; bytes: number }[];
 }
 
 export function savedMemory(root: Variable, opts: { excluding?: Iterable<Variable> } = {}): SavedMemory {
@@ -29,24 +31,24 @@ export function savedMemory(root: Variable, opts: { excluding?: Iterable<Variabl
   let totalBytes = 0;
   let excludedBytes = 0;
   let nodes = 0;
+  const perNode: SavedMemory["perNode"] = [];
   // topological order is forward order, so the first saver of a shared array is the earlier op
   for (const v of topologicalOrder(root)) {
     const node = v.node;
     if (node === null || node.saved === null) continue;
     nodes++;
-    byOp[node.op] ??= 0;
+    let bytes = 0;
     for (const arr of Object.values(node.saved)) {
       if (arr === null || seen.has(arr)) continue;
       seen.add(arr);
-      if (excluded.has(arr)) {
-        excludedBytes += arr.byteLength;
-        continue;
-      }
-      totalBytes += arr.byteLength;
-      byOp[node.op] += arr.byteLength;
+      if (excluded.has(arr)) excludedBytes += arr.byteLength;
+      else bytes += arr.byteLength;
     }
+    totalBytes += bytes;
+    byOp[node.op] = (byOp[node.op] ?? 0) + bytes;
+    perNode.push({ op: node.op, outputShape: v.shape, bytes });
   }
-  return { totalBytes, byOp, excludedBytes, nodes };
+  return { totalBytes, byOp, excludedBytes, nodes, perNode };
 }
 
 /** Total distinct bytes saved for backward by the graph behind root. */

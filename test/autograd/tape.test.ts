@@ -84,6 +84,14 @@ describe("the tape", () => {
       softmaxCrossEntropy: 20 * 4 + 2 * 4,
     });
     expect(full.totalBytes).toBe(864 + 16 + 128 + 768 + 88);
+    expect(full.perNode.map((e) => [e.op, e.outputShape, e.bytes])).toEqual([
+      ["conv2d", [2, 4, 4, 4], 864],
+      ["relu", [2, 4, 4, 4], 16],
+      ["maxPool2d", [2, 2, 2, 4], 128],
+      ["reshape", [2, 16], 0],
+      ["linear", [2, 10], 768],
+      ["softmaxCrossEntropy", [], 88],
+    ]);
     // activations only: the saved weights (w2, 640 B) are reported apart
     const acts = ag.savedMemory(forward(), { excluding: [w1, b1, w2, b2] });
     expect(acts.totalBytes).toBe(864 + 16 + 128 + 128 + 88);
