@@ -19,7 +19,7 @@ describe("dietml train", () => {
     const stdout = io.out.join("");
     expect(stdout.trim().split("\n").length).toBe(1);
     const result = JSON.parse(stdout);
-    expect(result).toMatchObject({ model: "lenet300", data: "fashion-mnist-subset", seed: 3, epochs: 1, batchSize: 128, optimizer: "adam", out });
+    expect(result).toMatchObject({ model: "lenet300", data: "fashion-mnist-subset", seed: 3, epochs: 1, batchSize: 128, optimizer: "sgd", weightDecay: 5e-4, augment: "none", out });
     expect(result.testAccuracy).toBeGreaterThan(0.6);
     expect(result.history).toHaveLength(1);
     expect(io.err.join("")).toMatch(/epoch 1: train loss .* test loss .* img\/s/);
