@@ -140,11 +140,16 @@ export class TfliteInterpreter {
     const fileName = options.fileName ?? "model.tflite";
     const ptr = module._malloc(model.byteLength);
     module.HEAPU8.set(model, ptr);
-    const status = module.TFLiteWebModelRunner.CreateFromBufferAndOptions(ptr, model.byteLength, {
-      numThreads: options.numThreads ?? 1,
-      enableProfiling: false,
-      maxProfilingBufferEntries: 1024,
-    });
+    let status: EmbindStatusOr;
+    try {
+      status = module.TFLiteWebModelRunner.CreateFromBufferAndOptions(ptr, model.byteLength, {
+        numThreads: options.numThreads ?? 1,
+        enableProfiling: false,
+        maxProfilingBufferEntries: 1024,
+      });
+    } catch (cause) {
+      throw runtimeCrash(fileName, "loading", cause);
+    }
     if (!status.ok()) {
       const message = status.errorMessage();
       status.delete();
@@ -180,7 +185,13 @@ export class TfliteInterpreter {
   /** Runs one inference on the inputs set so far. */
   invoke(): void {
     this.assertLive();
-    if (!this.runner.Infer()) {
+    let ok: boolean;
+    try {
+      ok = this.runner.Infer();
+    } catch (cause) {
+      throw runtimeCrash(this.fileName, "running", cause);
+    }
+    if (!ok) {
       throw new FileFormatError(this.fileName, "the TFLite interpreter failed to run the model", "run `dietml inspect` on the model to check its ops and shapes");
     }
   }
@@ -218,6 +229,16 @@ export class TfliteInterpreter {
   private assertLive(): void {
     if (this.disposed) throw new Error("TfliteInterpreter used after dispose()");
   }
+}
+
+/**
+ * An Emscripten abort (a trap inside the C++ runtime) leaves the instance unusable: drop it so the next
+ * interpreter starts a fresh one, and report the model as the cause.
+ */
+function runtimeCrash(fileName: string, phase: string, cause: unknown): FileFormatError {
+  modulePromise = undefined;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new FileFormatError(fileName, `the TFLite runtime crashed while ${phase} the model: ${message}`, "check the model with `dietml inspect`; the file may be corrupt");
 }
 
 function drain<T>(vector: EmbindVector<T>): T[] {
