@@ -21,7 +21,7 @@ export { relu, relu6, leakyRelu, sigmoid, tanh, hardSwish } from "./ops/activati
 export { maxPool2d, avgPool2d, globalAvgPool, poolParams, type Pool2dParams } from "./ops/pool.js";
 export { batchNorm, groupNorm, type BatchNormOptions } from "./ops/norm.js";
 export { softmaxCrossEntropy, sigmoidBinaryCrossEntropy } from "./ops/loss.js";
-export { reshape, flatten, slice, pad, concat } from "./ops/shape.js";
+export { reshape, flatten, slice, pad, concat, transpose } from "./ops/shape.js";
 export { sum, mean } from "./ops/reduce.js";
 export { dropout } from "./ops/dropout.js";
 export { fakeQuantize, type FakeQuantizeOptions } from "./ops/fake-quantize.js";

@@ -33,6 +33,15 @@ describe("gradcheck: shape ops and dropout", () => {
     gradcheck(([x, y]) => ag.concat([x!, y!, x!], 0), [randn(rng, [1, 3]), randn(rng, [2, 3])]);
   });
 
+  it("transpose permutes axes (NHWC -> NCHW by hand) and its gradient permutes back", () => {
+    const x = ag.Variable.from(Float32Array.from({ length: 12 }, (_, i) => i), [1, 2, 3, 2]);
+    const y = ag.transpose(x, [0, 3, 1, 2]);
+    expect(y.shape).toEqual([1, 2, 2, 3]);
+    expect(Array.from(y.values)).toEqual([0, 2, 4, 6, 8, 10, 1, 3, 5, 7, 9, 11]);
+    gradcheck(([v]) => ag.transpose(v!, [2, 0, 1]), [randn(rng, [2, 3, 4])]);
+    expect(() => ag.transpose(x, [0, 1, 1, 2])).toThrow(/not a permutation/);
+  });
+
   it("dropout: fixed mask per seed, inverted scaling, gradient through the mask", () => {
     gradcheck(([x]) => ag.dropout(x!, 0.4, new Rng(11), true), [randn(rng, [4, 8])]);
     const x = ag.Variable.from(new Float32Array(1000).fill(1), [1000]);

@@ -1,5 +1,6 @@
 /**
- * Shape and layout ops: reshape/flatten (a view: no copy, nothing saved), slice, pad (zeros) and concat.
+ * Shape and layout ops: reshape/flatten (a view: no copy, nothing saved), slice, pad (zeros), concat and
+ * transpose (an axis permutation).
  * None saves any tensor: their backward passes only move gradient values around using shapes.
  */
 import { ShapeError } from "../../errors/index.js";
@@ -98,4 +99,48 @@ export function concat(xs: readonly Variable[], axis: number): Variable {
       return dx;
     }),
   );
+}
+
+/** Permutes axes: output axis i is input axis perm[i] (e.g. [0, 3, 1, 2] turns NHWC into NCHW). */
+export function transpose(x: Variable, perm: readonly number[]): Variable {
+  const rank = x.shape.length;
+  if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
+    throw new ShapeError(`transpose: [${perm.join(", ")}] is not a permutation of the ${rank} axes of ${formatShape(x.shape)}`, `pass each of 0..${rank - 1} once`);
+  }
+  const xShape = x.shape;
+  const yShape = perm.map((p) => xShape[p]!);
+  const inverse = new Array<number>(rank);
+  perm.forEach((p, i) => (inverse[p] = i));
+  const y = permute(x.values, xShape, perm);
+  return recordOp("transpose", [x], y, yShape, {}, (dy) => [permute(dy, yShape, inverse)]);
+}
+
+/** Row-major copy of src with its axes reordered; walks the output in order with an odometer over src strides. */
+function permute(src: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
+  const rank = shape.length;
+  const out = new Float32Array(src.length);
+  if (rank === 0) {
+    out.set(src);
+    return out;
+  }
+  const srcStrides = new Array<number>(rank);
+  for (let i = rank - 1, st = 1; i >= 0; i--) {
+    srcStrides[i] = st;
+    st *= shape[i]!;
+  }
+  const outShape = perm.map((p) => shape[p]!);
+  const step = perm.map((p) => srcStrides[p]!);
+  const idx = new Array<number>(rank).fill(0);
+  let at = 0;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = src[at]!;
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      at += step[d]!;
+      if (idx[d]! < outShape[d]!) break;
+      at -= step[d]! * outShape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return out;
 }
