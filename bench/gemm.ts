@@ -3,10 +3,8 @@
  * sizes, same process. Every engine is warmed up (V8 tiers WASM up lazily) before it is timed. dietml's
  * time includes copying the operands into WASM memory and the result out; tfjs's includes dataSync().
  */
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { useTfjsBackend } from "./tfjs/backend.js";
 import { matmul, setKernelBackend, setPoolThreads, poolThreads } from "../src/kernels/index.js";
 import { gemmModule } from "../src/kernels/wasm/gemm.js";
 import { Rng } from "../src/tensor/index.js";
@@ -44,25 +42,6 @@ function timeIt(fn: () => void, o: Required<Pick<GemmBenchOptions, "warmupRuns" 
     runs++;
   }
   return (performance.now() - start) / runs;
-}
-
-let tfjsWasmReady: Promise<void> | null = null;
-
-/** Points tfjs-backend-wasm at its own dist/ folder (Node reads the .wasm files from disk). */
-function wasmDistFolder(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm")), "/");
-}
-
-async function useTfjsBackend(name: "wasm" | "cpu"): Promise<void> {
-  if (name === "wasm") {
-    tfjsWasmReady ??= (async () => {
-      setWasmPaths(wasmDistFolder());
-    })();
-    await tfjsWasmReady;
-  }
-  await tf.setBackend(name);
-  await tf.ready();
 }
 
 async function tfjsGflops(backend: "wasm" | "cpu", size: number, a: Float32Array, b: Float32Array, o: Required<Pick<GemmBenchOptions, "warmupRuns" | "warmupMs" | "measureMs">>): Promise<number> {
