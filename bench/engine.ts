@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { prepareModel } from "../src/engine/index.js";
-import { readTflite, writeOnnx, type Graph } from "../src/graph/index.js";
+import { readTflite, summarizeGraph, writeOnnx, type Graph } from "../src/graph/index.js";
 import { DEFAULT_WARM_UP, sampleLatency, summarizeLatency, warmUp, type Inference, type LatencyStats, type WarmUpOptions } from "../src/peers/latency.js";
 import { OnnxRuntimeSession, type OrtArray } from "../src/peers/onnxruntime.js";
 import { TfliteInterpreter, type PeerArray } from "../src/peers/tflite-interpreter.js";
@@ -26,6 +26,8 @@ export interface EngineRow {
   runtime: string;
   /** Absent when the runtime could not run the model; `note` says why. */
   stats?: LatencyStats;
+  /** Multiply-accumulates per inference / median time: effective throughput. */
+  gmacPerSecond?: number;
   /** TFLite WASM median / this median: > 1 means faster than TFLite WASM. */
   speedupVsTflite?: number;
   /** Largest output difference from the dietml engine (int8 LSB), checked before timing. */
@@ -143,6 +145,7 @@ export async function benchEngine(options: EngineBenchOptions = {}): Promise<Eng
     const samples = await timeInterleaved(runtimes, rounds, blockMs);
 
     const stats = runtimes.map((_, i) => summarizeLatency(samples[i]!, warmups[i]!));
+    const macs = summarizeGraph(graph).totals.macs;
     const tfliteIndex = runtimes.findIndex((r) => r.name.startsWith("TFLite"));
     const tfliteMedian = tfliteIndex >= 0 ? stats[tfliteIndex]!.medianMs : undefined;
     runtimes.forEach((r, i) => {
@@ -150,6 +153,7 @@ export async function benchEngine(options: EngineBenchOptions = {}): Promise<Eng
         model,
         runtime: r.name,
         stats: stats[i]!,
+        gmacPerSecond: macs / (stats[i]!.medianMs * 1e6),
         ...(tfliteMedian !== undefined ? { speedupVsTflite: tfliteMedian / stats[i]!.medianMs } : {}),
         maxDiffVsDietml: diffs[i]!,
       });
@@ -161,7 +165,7 @@ export async function benchEngine(options: EngineBenchOptions = {}): Promise<Eng
 }
 
 export function formatEngineTable(rows: EngineRow[], quick: boolean): string {
-  const header = ["model", "runtime", "median ms", "p10 ms", "p90 ms", "runs", "vs TFLite WASM", "max out diff"];
+  const header = ["model", "runtime", "median ms", "p10 ms", "p90 ms", "runs", "GMAC/s", "vs TFLite WASM", "max out diff"];
   const timed = rows.filter((r) => r.stats).map((r) => [
     r.model,
     r.runtime,
@@ -169,6 +173,7 @@ export function formatEngineTable(rows: EngineRow[], quick: boolean): string {
     r.stats!.p10Ms.toFixed(3),
     r.stats!.p90Ms.toFixed(3),
     String(r.stats!.runs),
+    r.gmacPerSecond !== undefined ? r.gmacPerSecond.toFixed(1) : "-",
     r.speedupVsTflite !== undefined ? `${r.speedupVsTflite.toFixed(2)}x` : "-",
     r.maxDiffVsDietml !== undefined ? String(r.maxDiffVsDietml) : "-",
   ]);
