@@ -14,6 +14,47 @@ describe("gradcheck: normalisation", () => {
     ], { eps: 1e-3, rtol: 3e-2 });
   });
 
+  it("batchNorm training gradcheck with 4-channel blocks plus a tail (c = 6)", () => {
+    const c = 6;
+    gradcheck(([x, g, b]) => ag.batchNorm(x!, g!, b!, { runningMean: new Float32Array(c), runningVar: new Float32Array(c).fill(1), training: true }), [
+      randn(rng, [3, 2, 3, c], 2), randn(rng, [c]), randn(rng, [c]),
+    ], { eps: 1e-3, rtol: 3e-2 });
+  });
+
+  it("batchNorm over many row tiles matches a float64 reference forward and backward", () => {
+    const c = 7;
+    const x = randn(rng, [8, 30, 30, c], 3);
+    const gamma = randn(rng, [c]);
+    const dy = randn(rng, [8, 30, 30, c]).values;
+    const xv = ag.Variable.from(x.values, x.shape, true);
+    const gv = ag.Variable.from(gamma.values, [c], true);
+    const y = ag.batchNorm(xv, gv, ag.Variable.from(new Float32Array(c), [c], true), { runningMean: new Float32Array(c), runningVar: new Float32Array(c).fill(1), training: true });
+    ag.backward(y, dy);
+    const rows = x.values.length / c;
+    for (const ch of [0, 3, 4, 6]) {
+      let m = 0;
+      for (let r = 0; r < rows; r++) m += x.values[r * c + ch]!;
+      m /= rows;
+      let v = 0;
+      for (let r = 0; r < rows; r++) v += (x.values[r * c + ch]! - m) ** 2;
+      const is = 1 / Math.sqrt(v / rows + 1e-5);
+      let sumDy = 0;
+      let sumDyXhat = 0;
+      for (let r = 0; r < rows; r++) {
+        sumDy += dy[r * c + ch]!;
+        sumDyXhat += dy[r * c + ch]! * (x.values[r * c + ch]! - m) * is;
+      }
+      expect(gv.grad!.data[ch]).toBeCloseTo(sumDyXhat, 2);
+      for (const r of [0, 1234, rows - 1]) {
+        const i = r * c + ch;
+        const xhat = (x.values[i]! - m) * is;
+        expect(y.values[i]).toBeCloseTo(xhat * gamma.values[ch]!, 4);
+        const dx = (gamma.values[ch]! * is / rows) * (rows * dy[i]! - sumDy - xhat * sumDyXhat);
+        expect(xv.grad!.data[i]).toBeCloseTo(dx, 5);
+      }
+    }
+  });
+
   it("batchNorm in eval mode (running statistics)", () => {
     const c = 4;
     const rm = Float32Array.of(0.1, -0.2, 0.3, 0);
