@@ -18,9 +18,9 @@ const CONSTS = memory.data<u32>([0x40000000, 0, 0x40000000, 0, 0x80000000, 0x800
 }
 
 // MultiplyByQuantizedMultiplier on four int32 lanes, each with its own channel constants at q.
-@inline function requant(acc: v128, q: usize): v128 {
-  // x << leftShift, wrapping like int32: a multiply by 2^leftShift
-  const x = i32x4.mul(acc, v128.load(q, 32));
+@inline function requant(acc: v128, q: usize, left: bool): v128 {
+  // x << leftShift, wrapping like int32: a multiply by 2^leftShift (skipped when no channel of the op shifts left)
+  const x = left ? i32x4.mul(acc, v128.load(q, 32)) : acc;
   // SaturatingRoundingDoublingHighMul = floor((x*m + 2^30) / 2^31) (m >= 0 never saturates). The result fits
   // int32, so the low 32 bits of a logical 64-bit shift are the answer.
   const m = v128.load(q, 16);
@@ -66,8 +66,8 @@ export function outputConstants(oc: usize, zp: i32, actMin: i32, actMax: i32): v
   }
 }
 
-@inline function finish(dst: usize, s0: v128, s1: v128, q: usize, n: i32, oc: usize): void {
-  storeBytes(dst, toBytes(requant(s0, q), requant(s1, q + GROUP_BYTES), oc), n);
+@inline function finish(dst: usize, s0: v128, s1: v128, q: usize, n: i32, oc: usize, left: bool): void {
+  storeBytes(dst, toBytes(requant(s0, q, left), requant(s1, q + GROUP_BYTES, left), oc), n);
 }
 
 // Sign-extends n int8 values to int16, eight at a time (writes up to 7 values past n: callers leave room).
@@ -145,11 +145,12 @@ export function im2col(rec: usize, input: usize, a: usize): void {
 // out[r][c] = requant(sum_k a[r][k] * w[c][k] + bias[c]) for m rows of kp int16 values and n channels.
 // Weights per block of 8 channels, per pair of k: two vectors [c0k c0k+1 c1k c1k+1 c2k c2k+1 c3k c3k+1], the
 // second for channels 4..7. Tile: 4 rows x 8 channels = 8 accumulators, 2 weights, 1 broadcast (11 registers).
-// Record: m, kp, n, ldo (output row stride), w, q, oc (output constants).
+// Record: m, kp, n, ldo (output row stride), w, q, oc (output constants), left (any channel shifts left).
 export function gemm(rec: usize, a: usize, out: usize): void {
   const m = rd(rec, 0), kp = rd(rec, 1), n = rd(rec, 2), ldo = rd(rec, 3);
   const w = <usize>rd(rec, 4), q = <usize>rd(rec, 5);
   const oc = <usize>rd(rec, 6);
+  const left = rd(rec, 7) != 0;
   const rowBytes = <usize>kp << 1;
   const pairs = kp >> 1;
   const blocks = (n + 7) >> 3;
@@ -184,10 +185,10 @@ export function gemm(rec: usize, a: usize, out: usize): void {
         ko += 4;
       }
       const o = out + <usize>r * <usize>ldo + <usize>c0;
-      finish(o, s00, s01, qb, nc, oc);
-      finish(o + <usize>ldo, s10, s11, qb, nc, oc);
-      finish(o + <usize>(2 * ldo), s20, s21, qb, nc, oc);
-      finish(o + <usize>(3 * ldo), s30, s31, qb, nc, oc);
+      finish(o, s00, s01, qb, nc, oc, left);
+      finish(o + <usize>ldo, s10, s11, qb, nc, oc, left);
+      finish(o + <usize>(2 * ldo), s20, s21, qb, nc, oc, left);
+      finish(o + <usize>(3 * ldo), s30, s31, qb, nc, oc, left);
     }
     for (; r < m; r++) {
       const a0 = a + <usize>r * rowBytes;
@@ -199,7 +200,7 @@ export function gemm(rec: usize, a: usize, out: usize): void {
         s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x, v128.load(wp, 16)));
         wp += 32;
       }
-      finish(out + <usize>r * <usize>ldo + <usize>c0, s00, s01, qb, nc, oc);
+      finish(out + <usize>r * <usize>ldo + <usize>c0, s00, s01, qb, nc, oc, left);
     }
   }
 }
@@ -210,7 +211,7 @@ export function gemm(rec: usize, a: usize, out: usize): void {
 // (which contribute zero, as in the reference).
 // Weights: [fh*fw][cp] int16 (cp = c rounded up to 8, zero filled); folded bias: [cp] int32.
 // Record: batches, inH, inW, c, outH, outW, fh, fw, sh, sw, dh, dw, padT, padL, inOffset, cp, w, q, oc,
-// foldedBias, tapOffsets, tapCount, pairWeights.
+// foldedBias, tapOffsets, tapCount, pairWeights, left (any channel shifts left).
 export function depthwise(rec: usize, input: usize, out: usize): void {
   const batches = rd(rec, 0), inH = rd(rec, 1), inW = rd(rec, 2), c = rd(rec, 3);
   const outH = rd(rec, 4), outW = rd(rec, 5), fh = rd(rec, 6), fw = rd(rec, 7);
@@ -223,6 +224,7 @@ export function depthwise(rec: usize, input: usize, out: usize): void {
   // weights per pair of taps: for each 8 channels [c0 t c0 t+1 c1 t c1 t+1 ...] as 16 int16.
   const tapOffsets = <usize>rd(rec, 20), tapCount = rd(rec, 21), pairs = <usize>rd(rec, 22);
   const pairStride = <usize>cp << 2;
+  const left = rd(rec, 23) != 0;
   const pixelBytes = <usize>c;
   const tapBytes = <usize>cp << 1;
   const colStep = <usize>(dw * c);
@@ -257,7 +259,7 @@ export function depthwise(rec: usize, input: usize, out: usize): void {
               s1 = i32x4.add(s1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(v), v128.load(wp, 16)));
               wp += pairStride;
             }
-            finish(dst + <usize>ch, s0, s1, q + (<usize>(ch >> 2)) * GROUP_BYTES, c - ch, oc);
+            finish(dst + <usize>ch, s0, s1, q + (<usize>(ch >> 2)) * GROUP_BYTES, c - ch, oc, left);
           }
         } else {
           const off = i16x8.splat(<i16>inOffset);
@@ -274,7 +276,7 @@ export function depthwise(rec: usize, input: usize, out: usize): void {
                 s1 = i32x4.add(s1, i32x4.extmul_high_i16x8_s(xv, wv));
               }
             }
-            finish(dst + <usize>ch, s0, s1, qb, c - ch, oc);
+            finish(dst + <usize>ch, s0, s1, qb, c - ch, oc, left);
           }
         }
         dst += pixelBytes;

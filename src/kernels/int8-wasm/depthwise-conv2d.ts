@@ -31,7 +31,7 @@ export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter:
   const oc = rt.outputConstants(p.outputOffset, p.actMin, p.actMax);
   const rec = rt.place(Int32Array.of(
     p.batches, p.inH, p.inW, c, p.outH, p.outW, p.filterH, p.filterW, p.strideH, p.strideW, p.dilationH, p.dilationW,
-    p.padTop, p.padLeft, p.inputOffset, paddedChannels(c), w, q, oc, fb, to, tapCount, pw,
+    p.padTop, p.padLeft, p.inputOffset, paddedChannels(c), w, q, oc, fb, to, tapCount, pw, p.outputShift.some((v) => v > 0) ? 1 : 0,
   ));
   const op = { rt, rec };
   freeWhenCollected(op, [w, q, rec, fb, to, pw, oc]);

@@ -49,7 +49,7 @@ export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
   const w = rt.place(packGemmWeights(s.weights, s.n, s.k, kp));
   const q = rt.place(packRequant(bias, s.multiplier, s.shift));
   const oc = rt.outputConstants(s.outputOffset, s.actMin, s.actMax);
-  const gemmRec = rt.place(Int32Array.of(s.m, kp, s.n, s.n, w, q, oc));
+  const gemmRec = rt.place(Int32Array.of(s.m, kp, s.n, s.n, w, q, oc, s.shift.some((v) => v > 0) ? 1 : 0));
   const ptrs = [w, q, oc, gemmRec];
   let im2colRec = 0;
   // Rows can be read straight from the widened input only when they are contiguous and of even length.
