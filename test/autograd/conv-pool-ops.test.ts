@@ -1,5 +1,6 @@
-import { describe, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import * as ag from "../../src/autograd/index.js";
+import { getKernelBackend, setKernelBackend, type KernelBackend } from "../../src/kernels/index.js";
 import { Rng } from "../../src/tensor/index.js";
 import { gradcheck, randn, type Input } from "./gradcheck.js";
 
@@ -11,8 +12,13 @@ function distinct(rng: Rng, shape: number[]): Input {
   return { values: Float32Array.from(order, (v) => (v - n / 2) * 0.05), shape };
 }
 
-describe("gradcheck: convolutions and pooling", () => {
+const initialBackend = getKernelBackend();
+afterAll(() => setKernelBackend(initialBackend));
+
+// both the reference kernels (the specification) and the fast ones the tape normally dispatches to
+for (const backend of ["ref", "wasm"] as KernelBackend[]) describe(`gradcheck: convolutions and pooling (${backend} kernels)`, () => {
   const rng = new Rng(2);
+  beforeAll(() => setKernelBackend(backend));
 
   it("conv2d, stride 1, no padding, with bias", () => {
     gradcheck(([x, w, b]) => ag.conv2d(x!, w!, b!), [randn(rng, [2, 5, 5, 3]), randn(rng, [4, 3, 3, 3]), randn(rng, [4])]);
