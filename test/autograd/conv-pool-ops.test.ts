@@ -29,6 +29,12 @@ for (const backend of ["ref", "wasm"] as KernelBackend[]) describe(`gradcheck: c
     gradcheck(([x, w]) => ag.conv2d(x!, w!, null, p), [randn(rng, [1, 7, 6, 2]), randn(rng, [3, 3, 2, 2])]);
   });
 
+  it("conv2d and depthwiseConv2d large enough for the fast kernels (>= 4096 multiply-adds)", () => {
+    gradcheck(([x, w, b]) => ag.conv2d(x!, w!, b!), [randn(rng, [2, 8, 8, 4]), randn(rng, [8, 3, 3, 4]), randn(rng, [8])]);
+    const p = { strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1 };
+    gradcheck(([x, w, b]) => ag.depthwiseConv2d(x!, w!, b!, p), [randn(rng, [2, 12, 12, 8]), randn(rng, [1, 3, 3, 8]), randn(rng, [8])]);
+  });
+
   it("conv2d with groups", () => {
     gradcheck(([x, w, b]) => ag.conv2d(x!, w!, b!, { groups: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1 }), [
       randn(rng, [1, 4, 4, 4]), randn(rng, [6, 3, 3, 2]), randn(rng, [6]),
