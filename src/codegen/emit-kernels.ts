@@ -16,12 +16,31 @@ export interface EmittedLayer {
 
 const WINDOW_ARGS = "const int8_t *in, int iy0, int ix0, int iw, int8_t *out, int ostride, int oy0, int oy1, int ox0, int ox1";
 
-function tables(l: Layer & { weights: Int8Array; bias: Int32Array | null; p: { outputMultiplier: Int32Array; outputShift: Int32Array } }, n: string): EmittedLayer {
+/**
+ * For a 1x1 conv every tap is inside the image, so sum((x + off) * w) + b = sum(x * w) + (b + off * sum(w)):
+ * the input offset folds into the bias at generation time (exact integer arithmetic, the same result).
+ */
+function foldedBias(l: Extract<Layer, { kind: "conv" }>): Int32Array {
+  const { outC, inC, inputOffset } = l.p;
+  const out = new Int32Array(outC);
+  for (let oc = 0; oc < outC; oc++) {
+    let sum = 0;
+    for (let ic = 0; ic < inC; ic++) sum += l.weights[oc * inC + ic]!;
+    out[oc] = (l.bias ? l.bias[oc]! : 0) + inputOffset * sum;
+  }
+  return out;
+}
+
+function isPointwise(l: Extract<Layer, { kind: "conv" }>): boolean {
+  return l.p.filterH === 1 && l.p.filterW === 1 && l.p.filterInC === l.p.inC;
+}
+
+function tables(l: Layer & { weights: Int8Array; bias: Int32Array | null; p: { outputMultiplier: Int32Array; outputShift: Int32Array } }, n: string, bias = l.bias): EmittedLayer {
   let code = cArray("int8_t", `${n}_w`, l.weights);
   let bytes = l.weights.length;
-  if (l.bias) {
-    code += cArray("int32_t", `${n}_b`, l.bias);
-    bytes += 4 * l.bias.length;
+  if (bias) {
+    code += cArray("int32_t", `${n}_b`, bias);
+    bytes += 4 * bias.length;
   }
   // Per-tensor quantization repeats one multiplier: emit it once.
   const uniform = l.p.outputMultiplier.every((m) => m === l.p.outputMultiplier[0]) && l.p.outputShift.every((s) => s === l.p.outputShift[0]);
@@ -55,8 +74,8 @@ function emitPointwiseInplace(l: Extract<Layer, { kind: "conv" }>, n: string): s
     int8_t *o = buf + px * ${p.outC};
     for (int oc = 0; oc < ${p.outC}; oc++) {
       const int8_t *w = ${n}_w + oc * ${p.inC};
-      int32_t acc = ${l.bias ? `${n}_b[oc]` : "0"};
-      for (int ic = 0; ic < ${p.inC}; ic++) acc += (tmp[ic] + ${p.inputOffset}) * w[ic];
+      int32_t acc = ${n}_b[oc];
+      for (int ic = 0; ic < ${p.inC}; ic++) acc += tmp[ic] * w[ic];
       o[oc] = ${requant(l, n, "oc")};
     }
   }
@@ -66,7 +85,8 @@ function emitPointwiseInplace(l: Extract<Layer, { kind: "conv" }>, n: string): s
 
 function emitConv(l: Extract<Layer, { kind: "conv" }>, n: string, inplace: boolean): EmittedLayer {
   const p = l.p;
-  const t = tables(l, n);
+  const fold = isPointwise(l);
+  const t = tables(l, n, fold ? foldedBias(l) : l.bias);
   if (inplace) {
     t.code += emitPointwiseInplace(l, n);
     return t;
@@ -82,7 +102,7 @@ function emitConv(l: Extract<Layer, { kind: "conv" }>, n: string, inplace: boole
       const int ixb = ox * ${p.strideW} - ${p.padLeft};
       for (int oc = 0; oc < ${p.outC}; oc++) {
         const int8_t *w = ${n}_w + oc * ${k};
-        int32_t acc = ${l.bias ? `${n}_b[oc]` : "0"};
+        int32_t acc = ${fold || l.bias ? `${n}_b[oc]` : "0"};
         for (int ky = 0; ky < ${p.filterH}; ky++) {
           const int iy = iyb + ky * ${p.dilationH};
           if (iy < 0 || iy >= ${p.inH}) continue;
@@ -91,7 +111,7 @@ function emitConv(l: Extract<Layer, { kind: "conv" }>, n: string, inplace: boole
             if (ix < 0 || ix >= ${p.inW}) continue;
             const int8_t *ip = in + ((iy - iy0) * iw + (ix - ix0)) * ${p.inC} + ${g0};
             const int8_t *wp = w + (ky * ${p.filterW} + kx) * ${p.filterInC};
-            for (int ic = 0; ic < ${p.filterInC}; ic++) acc += (ip[ic] + ${p.inputOffset}) * wp[ic];
+            for (int ic = 0; ic < ${p.filterInC}; ic++) acc += ${fold ? "ip[ic]" : `(ip[ic] + ${p.inputOffset})`} * wp[ic];
           }
         }
         o[oc] = ${requant(l, n, "oc")};

@@ -94,7 +94,7 @@ WARN = -std=c99 -Wall -Wextra -Werror
 SRCS = model.c main.c
 HDRS = model.h dietml_rt.h
 ARMCC = arm-none-eabi-gcc
-ARMFLAGS = -mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16 --specs=rdimon.specs -O2 -ffunction-sections -fdata-sections
+ARMFLAGS = -mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16 --specs=rdimon.specs -O3 -funroll-loops -ffunction-sections -fdata-sections
 
 host: model_host
 asan: model_asan
