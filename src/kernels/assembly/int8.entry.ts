@@ -252,11 +252,13 @@ export function depthwise(rec: usize, input: usize, out: usize): void {
             const src = origin + <usize>ch;
             let wp = pairs + (<usize>ch << 2);
             for (let t: usize = 0; t < <usize>tapCount; t += 2) {
-              let v = v128.load64_zero(src + <usize>load<i32>(tapOffsets + (t << 2)));
-              v = v128.load64_lane(src + <usize>load<i32>(tapOffsets + (t << 2), 4), v, 1);
-              v = i8x16.shuffle(v, v, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
-              s0 = i32x4.add(s0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v), v128.load(wp)));
-              s1 = i32x4.add(s1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(v), v128.load(wp, 16)));
+              const a = v128.load8x8_s(src + <usize>load<i32>(tapOffsets + (t << 2)));
+              const b = v128.load8x8_s(src + <usize>load<i32>(tapOffsets + (t << 2), 4));
+              // interleave the two taps' int16 lanes (punpcklwd / punpckhwd, no shuffle mask to build)
+              const lo = i8x16.shuffle(a, b, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+              const hi = i8x16.shuffle(a, b, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+              s0 = i32x4.add(s0, i32x4.dot_i16x8_s(lo, v128.load(wp)));
+              s1 = i32x4.add(s1, i32x4.dot_i16x8_s(hi, v128.load(wp, 16)));
               wp += pairStride;
             }
             finish(dst + <usize>ch, s0, s1, q + (<usize>(ch >> 2)) * GROUP_BYTES, c - ch, oc, left);
