@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { DietmlError, FileFormatError, UnsupportedError } from "../../src/errors/index.js";
 import { prepareModel } from "../../src/engine/index.js";
-import { readTflite } from "../../src/graph/index.js";
+import { readTflite, summarizeGraph } from "../../src/graph/index.js";
 import { readOnnx, writeOnnx } from "../../src/graph/onnx/index.js";
 import { graphProto, modelProto, nodeProto, tensorProto, valueInfoProto, type AttributeValue } from "../../src/graph/onnx/onnx-proto.js";
 import { Rng } from "../../src/tensor/index.js";
@@ -44,6 +44,7 @@ describe("writeOnnx -> readOnnx", () => {
     // Every tensor comes back but RESHAPE's shape input, which the import puts in its options.
     expect(imported.tensors.length).toBe(original.tensors.length - 1);
     expect(imported.tensors[imported.inputs[0]!]!.shape).toEqual([1, 96, 96, 3]);
+    expect(summarizeGraph(imported).totals.macs).toBe(summarizeGraph(original).totals.macs);
     const model = prepareModel(imported);
     for (let n = 0; n < 3; n++) {
       const id = String(n).padStart(2, "0");
