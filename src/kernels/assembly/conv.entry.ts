@@ -28,9 +28,9 @@ import { KC, MC, MR, NR, computeBlock, f32At, ld, packA, packBPanels, paddedN } 
   memory.fill(dst, 0, <usize>count << 2);
 }
 
-// Geometry record shared by im2col and col2im:
+// Geometry record that every conv task record starts with:
 // [0] x (or dx), [1] n, [2] h, [3] w, [4] c, [5] cOff, [6] cinG, [7] kh, [8] kw, [9] strideH, [10] strideW,
-// [11] padTop, [12] padLeft, [13] dilationH, [14] dilationW, [15] oh, [16] ow, [17] cols.
+// [11] padTop, [12] padLeft, [13] dilationH, [14] dilationW, [15] oh, [16] ow, [17] unused.
 
 // Writes the column rows of output positions [p0, p1) (flat over n, oy, ox) to dst, one row per position.
 function im2colRows(args: usize, p0: i32, p1: i32, dst: usize): void {
@@ -137,46 +137,73 @@ export function convFilterGradTask(args: usize, start: i32, end: i32, thread: i3
   }
 }
 
-// Scatter-adds column rows back into dx (which the caller zeroed). Units: images, because the windows of
-// one image overlap; within an image the order of additions is fixed, so results never depend on threads.
-export function col2imTask(args: usize, start: i32, end: i32, thread: i32): void {
+// Scatter-adds the column rows of output positions [p0, p1) (flat over n, oy, ox), stored from src, into dx.
+function col2imRows(args: usize, p0: i32, p1: i32, src: usize): void {
   const dx = <usize>ld(args, 0);
   const h = ld(args, 2), w = ld(args, 3), c = ld(args, 4), cOff = ld(args, 5), cinG = ld(args, 6);
   const kh = ld(args, 7), kw = ld(args, 8), sh = ld(args, 9), sw = ld(args, 10);
   const pt = ld(args, 11), pl = ld(args, 12), dh = ld(args, 13), dw = ld(args, 14);
   const oh = ld(args, 15), ow = ld(args, 16);
-  const cols = <usize>ld(args, 17);
-  const rowLen = kh * kw * cinG;
   const runs = cinG == c && dw == 1;
-  for (let b = start; b < end; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        let src = f32At(cols, ((b * oh + oy) * ow + ox) * rowLen);
-        const ix0 = ox * sw - pl;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - pt + ky * dh;
-          if (iy < 0 || iy >= h) {
-            src = f32At(src, kw * cinG);
-            continue;
-          }
-          const rowBase = f32At(dx, ((b * h + iy) * w) * c + cOff);
-          if (runs && ix0 >= 0 && ix0 + kw <= w) {
-            addFloats(f32At(rowBase, ix0 * c), src, kw * c);
-            src = f32At(src, kw * c);
-            continue;
-          }
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ix0 + kx * dw;
-            if (ix >= 0 && ix < w) {
-              const d = f32At(rowBase, ix * c);
-              if (cinG == 1) store<f32>(d, load<f32>(d) + load<f32>(src));
-              else addFloats(d, src, cinG);
-            }
-            src = f32At(src, cinG);
-          }
+  const perImage = oh * ow;
+  let col = src;
+  for (let pos = p0; pos < p1; pos++) {
+    const b = pos / perImage;
+    const rem = pos - b * perImage;
+    const oy = rem / ow;
+    const ox = rem - oy * ow;
+    const ix0 = ox * sw - pl;
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * sh - pt + ky * dh;
+      if (iy < 0 || iy >= h) {
+        col = f32At(col, kw * cinG);
+        continue;
+      }
+      const rowBase = f32At(dx, ((b * h + iy) * w) * c + cOff);
+      if (runs && ix0 >= 0 && ix0 + kw <= w) {
+        addFloats(f32At(rowBase, ix0 * c), col, kw * c);
+        col = f32At(col, kw * c);
+        continue;
+      }
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ix0 + kx * dw;
+        if (ix >= 0 && ix < w) {
+          const d = f32At(rowBase, ix * c);
+          if (cinG == 1) store<f32>(d, load<f32>(d) + load<f32>(col));
+          else addFloats(d, col, cinG);
         }
+        col = f32At(col, cinG);
       }
     }
+  }
+}
+
+// Fused input gradient: per block of positions, dcols = dy_g x W_g (W_g pre-packed by packBTask as a
+// [coutG, rowLen] B) into a cache-resident buffer, then scatter-added into dx (zeroed by the caller).
+// Units: images, because the windows of one image overlap; within an image the order of additions is fixed,
+// so results never depend on the thread count.
+// Record: geometry [0..17] with [0] = dx, then [18] dy (at the group's first channel), [19] lda (all output
+// channels), [20] k (output channels of the group), [21] packed W, [22] scratch base, [23] scratch bytes
+// per thread (MC*rowLen + MC*KC + 32 floats).
+export function convInputGradTask(args: usize, start: i32, end: i32, thread: i32): void {
+  const rowLen = ld(args, 7) * ld(args, 8) * ld(args, 6);
+  const perImage = ld(args, 15) * ld(args, 16);
+  const dy = <usize>ld(args, 18);
+  const lda = ld(args, 19);
+  const k = ld(args, 20);
+  const packedW = <usize>ld(args, 21);
+  const dcols = <usize>ld(args, 22) + <usize>thread * <usize>ld(args, 23);
+  const aPack = f32At(dcols, MC * rowLen);
+  const tile = f32At(aPack, MC * KC);
+  const npad = paddedN(rowLen);
+  for (let i0 = start * perImage; i0 < end * perImage; i0 += MC) {
+    const mc = min(MC, end * perImage - i0);
+    for (let k0 = 0; k0 < k; k0 += KC) {
+      const kc = min(KC, k - k0);
+      packA(dy, lda, false, i0, mc, k0, kc, aPack);
+      computeBlock(aPack, mc, kc, f32At(packedW, k0 * npad), 0, npad / NR, rowLen, dcols, rowLen, k0 == 0, tile);
+    }
+    col2imRows(args, i0, i0 + mc, dcols);
   }
 }
 
@@ -191,6 +218,11 @@ export function fillRowsTask(args: usize, start: i32, end: i32, thread: i32): vo
 
 /** Per-thread scratch floats of convForwardTask for column rows of length rowLen. */
 export function forwardScratchFloats(rowLen: i32): i32 {
+  return MC * rowLen + MC * KC + MR * NR;
+}
+
+/** Per-thread scratch floats of convInputGradTask for column rows of length rowLen. */
+export function inputGradScratchFloats(rowLen: i32): i32 {
   return MC * rowLen + MC * KC + MR * NR;
 }
 

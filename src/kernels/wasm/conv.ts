@@ -6,7 +6,7 @@ import { loadKernelModule, type KernelModule } from "./modules.js";
 import { gemmInMemory, gemmModule } from "./gemm.js";
 import { poolThreads, runTask } from "./pool.js";
 
-/** im2col/col2im move bytes, not flops: below this many floats one thread is faster than waking another. */
+/** Filling rows moves bytes, not flops: below this many floats one thread is faster than waking another. */
 const PARALLEL_MIN_FLOATS = 1 << 16;
 /** Below this many multiply-adds a fused conv runs on one thread. */
 const PARALLEL_MIN_MACS = 1 << 19;
@@ -57,17 +57,13 @@ function checkDy(plan: ConvPlan, dyShape: Nhwc): void {
 }
 
 /** The 18 geometry fields every conv task record starts with (see conv.entry.ts). */
-function geometryFields(plan: ConvPlan, x: number, group: number, cols: number): number[] {
+function geometryFields(plan: ConvPlan, x: number, group: number): number[] {
   const [n, h, w, c] = plan.xShape;
   const { p } = plan;
   return [
     x, n, h, w, c, group * plan.cinG, plan.cinG, plan.kh, plan.kw, p.strideH, p.strideW, p.padTop, p.padLeft,
-    p.dilationH, p.dilationW, plan.yShape[1], plan.yShape[2], cols,
+    p.dilationH, p.dilationW, plan.yShape[1], plan.yShape[2], 0 /* [17] unused */,
   ];
-}
-
-function geometry(plan: ConvPlan, x: number, group: number, cols: number): number {
-  return argsRecord(geometryFields(plan, x, group, cols));
 }
 
 function requireGemm(): KernelModule {
@@ -105,7 +101,7 @@ export function conv2dWasm(
   const yPtr = allocScratch(positions * cout * 4);
   if (plan.singleChannel) {
     const args = argsRecord([
-      ...geometryFields(plan, xPtr, 0, 0), copyIn(tapsMajorWeights(w, cout, plan.kh * plan.kw)), yPtr, cout,
+      ...geometryFields(plan, xPtr, 0), copyIn(tapsMajorWeights(w, cout, plan.kh * plan.kw)), yPtr, cout,
       bias === null ? 0 : copyIn(padChannels(bias, cout)),
     ]);
     runTask(mod, "conv1chForwardTask", args, xShape[0] * plan.yShape[1], positions * rowLen * cout >= PARALLEL_MIN_MACS ? poolThreads() : 1);
@@ -133,7 +129,7 @@ export function conv2dWasm(
       const packArgs = argsRecord([wPtr + g * coutG * rowLen * 4, rowLen, 1, coutG, rowLen, packedW]);
       runTask(gemm, "packBTask", packArgs, Math.ceil(coutG / NR), 1);
       const args = argsRecord([
-        ...geometryFields(plan, xPtr, g, 0), packedW, yPtr + g * coutG * 4, cout, coutG, bias !== null ? 1 : 0, scratch, perThread,
+        ...geometryFields(plan, xPtr, g), packedW, yPtr + g * coutG * 4, cout, coutG, bias !== null ? 1 : 0, scratch, perThread,
       ]);
       runTask(mod, "convForwardTask", args, Math.ceil(positions / MR), t);
     }
@@ -141,7 +137,10 @@ export function conv2dWasm(
   return { y: copyOut(yPtr, positions * cout), yShape: plan.yShape };
 }
 
-/** dx: per group, dcols = dy_g x W_g, then col2im scatter-adds the columns into dx. */
+/**
+ * dx: per group, dcols = dy_g x W_g block by block in a cache-resident buffer, scatter-added into dx
+ * (convInputGradTask); a 1x1 stride-1 conv writes dx directly with one GEMM.
+ */
 export function conv2dBackwardInputWasm(
   dy: Float32Array, dyShape: Nhwc, w: Float32Array, wShape: readonly number[], xShape: Nhwc, p: Conv2dParams,
 ): Float32Array {
@@ -156,16 +155,28 @@ export function conv2dBackwardInputWasm(
   const { positions, rowLen, cout, coutG, cinG } = plan;
   const xSize = sizeOf(xShape);
   const dxPtr = allocScratch(xSize * 4);
-  const cols = plan.pointwise ? 0 : allocScratch(positions * rowLen * 4);
-  if (!plan.pointwise) f32View(dxPtr, xSize).fill(0);
+  if (plan.pointwise) {
+    for (let g = 0; g < p.groups; g++) {
+      gemmInMemory({
+        a: dyPtr + g * coutG * 4, lda: cout, transA: false,
+        b: wPtr + g * coutG * rowLen * 4, ldb: rowLen, transB: false,
+        c: dxPtr + g * cinG * 4, ldc: xShape[3],
+        m: positions, n: rowLen, k: coutG, accumulate: false,
+      });
+    }
+    return copyOut(dxPtr, xSize);
+  }
+  f32View(dxPtr, xSize).fill(0);
+  const gemm = requireGemm();
+  const t = positions * rowLen * coutG >= PARALLEL_MIN_MACS ? poolThreads() : 1;
+  const panels = Math.ceil(rowLen / NR);
+  const packedW = allocScratch(coutG * panels * NR * 4);
+  const perThread = mod.exports.inputGradScratchFloats!(rowLen) * 4 + 64;
+  const scratch = allocScratch(perThread * t);
   for (let g = 0; g < p.groups; g++) {
-    gemmInMemory({
-      a: dyPtr + g * coutG * 4, lda: cout, transA: false,
-      b: wPtr + g * coutG * rowLen * 4, ldb: rowLen, transB: false,
-      c: plan.pointwise ? dxPtr + g * cinG * 4 : cols, ldc: plan.pointwise ? xShape[3] : rowLen,
-      m: positions, n: rowLen, k: coutG, accumulate: false,
-    });
-    if (!plan.pointwise) runTask(mod, "col2imTask", geometry(plan, dxPtr, g, cols), xShape[0], threadsFor(positions * rowLen));
+    runTask(gemm, "packBTask", argsRecord([wPtr + g * coutG * rowLen * 4, rowLen, 0, rowLen, coutG, packedW]), panels, 1);
+    const args = argsRecord([...geometryFields(plan, dxPtr, g), dyPtr + g * coutG * 4, cout, coutG, packedW, scratch, perThread]);
+    runTask(mod, "convInputGradTask", args, xShape[0], t);
   }
   return copyOut(dxPtr, xSize);
 }
@@ -210,7 +221,7 @@ export function conv2dBackwardFilterWasm(
   const dw = new Float32Array(wSize);
   for (let g = 0; g < p.groups; g++) {
     const args = argsRecord([
-      ...geometryFields(plan, xPtr, g, 0), dyPtr + g * coutG * 4, cout, coutG, partials, partialFloats, scratch, perThread, chunk,
+      ...geometryFields(plan, xPtr, g), dyPtr + g * coutG * 4, cout, coutG, partials, partialFloats, scratch, perThread, chunk,
     ]);
     runTask(mod, "convFilterGradTask", args, chunks, t);
     // add the chunk partials in chunk order
@@ -253,7 +264,7 @@ function singleChannelFilterGrad(mod: KernelModule, plan: ConvPlan, xPtr: number
   const perThread = Math.ceil(cout / 8) * 8 * taps * 16 + 64;
   const scratch = allocScratch(perThread * t);
   const args = argsRecord([
-    ...geometryFields(plan, xPtr, 0, 0), dyPtr, cout, partials, partialFloats, rowsPerChunk, scratch, perThread,
+    ...geometryFields(plan, xPtr, 0), dyPtr, cout, partials, partialFloats, rowsPerChunk, scratch, perThread,
   ]);
   runTask(mod, "conv1chFilterGradTask", args, chunks, t);
   const dw = copyOut(partials, partialFloats);
