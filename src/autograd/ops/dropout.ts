@@ -6,6 +6,7 @@
 import { ArgumentError } from "../../errors/index.js";
 import type { Rng } from "../../tensor/index.js";
 import { needsGrad, recordOp } from "../record.js";
+import { maskedScale } from "./bit-mask.js";
 import type { Variable } from "../variable.js";
 
 export function dropout(x: Variable, rate: number, rng: Rng, training: boolean): Variable {
@@ -23,10 +24,5 @@ export function dropout(x: Variable, rate: number, rng: Rng, training: boolean):
       y[i] = xv[i]! * keepScale;
     }
   }
-  return recordOp("dropout", [x], y, x.shape, { mask: needsGrad(x) ? mask : null }, (dy, s) => {
-    const dx = new Float32Array(dy.length);
-    const mask = s.mask!;
-    for (let i = 0; i < dy.length; i++) dx[i] = dy[i]! * keepScale * ((mask[i >>> 3]! >>> (i & 7)) & 1);
-    return [dx];
-  });
+  return recordOp("dropout", [x], y, x.shape, { mask: needsGrad(x) ? mask : null }, (dy, s) => [maskedScale(dy, s.mask!, keepScale)]);
 }

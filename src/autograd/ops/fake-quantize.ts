@@ -8,6 +8,7 @@
 import { ArgumentError } from "../../errors/index.js";
 import { formatShape } from "../../tensor/index.js";
 import { needsGrad, recordOp } from "../record.js";
+import { maskedScale } from "./bit-mask.js";
 import type { Variable } from "../variable.js";
 
 export interface FakeQuantizeOptions {
@@ -51,10 +52,5 @@ export function fakeQuantize(x: Variable, opts: FakeQuantizeOptions): Variable {
     y[i] = (q - z) * s;
     if (mask !== null && rounded >= qmin && rounded <= qmax) mask[i >>> 3]! |= 1 << (i & 7);
   }
-  return recordOp("fakeQuantize", [x], y, x.shape, { mask }, (dy, saved) => {
-    const m = saved.mask!;
-    const dx = new Float32Array(dy.length);
-    for (let i = 0; i < dy.length; i++) dx[i] = dy[i]! * ((m[i >>> 3]! >>> (i & 7)) & 1);
-    return [dx];
-  });
+  return recordOp("fakeQuantize", [x], y, x.shape, { mask }, (dy, saved) => [maskedScale(dy, saved.mask!, 1)]);
 }
