@@ -80,3 +80,35 @@ describe("wasm conv2d equals the reference conv2d", () => {
     for (let i = 0; i < 3; i++) expect(results[1]![i]!.equals(results[0]![i]!)).toBe(true);
   });
 });
+
+describe("wasm conv2d on random geometries", () => {
+  it("equals the reference for 40 seeded random configurations (forward, input and filter gradients)", () => {
+    const rng = new Rng(2024);
+    const pick = (xs: number[]): number => xs[rng.int(xs.length)]!;
+    for (let trial = 0; trial < 40; trial++) {
+      setPoolThreads(1 + (trial % 2));
+      const groups = pick([1, 1, 1, 2, 3]);
+      const cin = groups * pick([1, 2, 3, 5]);
+      const cout = groups * pick([1, 2, 4, 7, 9]);
+      const kh = pick([1, 2, 3, 5]);
+      const kw = pick([1, 2, 3, 4]);
+      const p = convParams({
+        strideH: pick([1, 1, 2, 3]), strideW: pick([1, 1, 2]), dilationH: pick([1, 1, 2]), dilationW: pick([1, 1, 3]),
+        padTop: rng.int(3), padBottom: rng.int(3), padLeft: rng.int(3), padRight: rng.int(3), groups,
+      });
+      const h = (kh - 1) * p.dilationH + 1 + rng.int(9);
+      const w = (kw - 1) * p.dilationW + 1 + rng.int(9);
+      const xShape: Nhwc = [1 + rng.int(3), h, w, cin];
+      const c: Case = { name: `trial ${trial}`, xShape, k: [kh, kw], cout, p, bias: rng.int(2) === 0 };
+      const { wShape, x, w: wt, bias, ref, dy } = run(c, rng);
+      const label = JSON.stringify({ xShape, wShape, p });
+      try {
+        expectClose(conv2dWasm(x, xShape, wt, wShape, bias, p).y, ref.y, 1e-4);
+        expectClose(conv2dBackwardInputWasm(dy, ref.yShape, wt, wShape, xShape, p), conv2dBackwardInputRef(dy, ref.yShape, wt, wShape, xShape, p), 1e-4);
+        expectClose(conv2dBackwardFilterWasm(x, xShape, dy, ref.yShape, wShape, p), conv2dBackwardFilterRef(x, xShape, dy, ref.yShape, wShape, p), 1e-4);
+      } catch (e) {
+        throw new Error(`${label}: ${(e as Error).message}`);
+      }
+    }
+  });
+});

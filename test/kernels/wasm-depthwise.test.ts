@@ -68,3 +68,36 @@ describe("wasm depthwise conv2d equals the reference", () => {
     for (let i = 0; i < 3; i++) expect(results[1]![i]!.equals(results[0]![i]!)).toBe(true);
   });
 });
+
+describe("wasm depthwise conv2d on random geometries", () => {
+  it("equals the reference for 30 seeded random configurations", () => {
+    const rng = new Rng(31);
+    const pick = (xs: number[]): number => xs[rng.int(xs.length)]!;
+    for (let trial = 0; trial < 30; trial++) {
+      setPoolThreads(1 + (trial % 2));
+      const cin = pick([1, 3, 4, 5, 8, 17]);
+      const mult = pick([1, 1, 1, 2]);
+      const kh = pick([1, 3, 5]);
+      const kw = pick([1, 2, 3]);
+      const p = convParams({
+        strideH: pick([1, 2]), strideW: pick([1, 2, 3]), dilationH: pick([1, 2]), dilationW: pick([1, 1, 2]),
+        padTop: rng.int(3), padBottom: rng.int(3), padLeft: rng.int(3), padRight: rng.int(3),
+      });
+      const xShape: Nhwc = [1 + rng.int(3), (kh - 1) * p.dilationH + 1 + rng.int(8), (kw - 1) * p.dilationW + 1 + rng.int(8), cin];
+      const wShape = [1, kh, kw, cin * mult];
+      const x = randomArray(rng, sizeOf(xShape));
+      const w = randomArray(rng, sizeOf(wShape));
+      const bias = rng.int(2) === 0 ? randomArray(rng, cin * mult) : null;
+      const ref = depthwiseConv2dRef(x, xShape, w, wShape, bias, p);
+      const dy = randomArray(rng, ref.y.length);
+      const label = JSON.stringify({ xShape, wShape, p });
+      try {
+        expectClose(depthwiseConv2dWasm(x, xShape, w, wShape, bias, p).y, ref.y, 1e-5);
+        expectClose(depthwiseConv2dBackwardInputWasm(dy, ref.yShape, w, wShape, xShape, p), depthwiseConv2dBackwardInputRef(dy, ref.yShape, w, wShape, xShape, p), 1e-5);
+        expectClose(depthwiseConv2dBackwardFilterWasm(x, xShape, dy, ref.yShape, wShape, p), depthwiseConv2dBackwardFilterRef(x, xShape, dy, ref.yShape, wShape, p), 1e-4);
+      } catch (e) {
+        throw new Error(`${label}: ${(e as Error).message}`);
+      }
+    }
+  });
+});

@@ -66,4 +66,19 @@ describe("wasm gemm equals the reference gemm", () => {
       if (!got.equals(want)) throw new Error(`call ${i} differs`);
     }
   });
+
+  it("equals the reference on 60 seeded random shapes and flags", () => {
+    const rng = new Rng(77);
+    for (let trial = 0; trial < 60; trial++) {
+      setPoolThreads(1 + (trial % 2));
+      const [m, k, n] = [1 + rng.int(70), rng.int(300) + 1, 1 + rng.int(70)];
+      const opts = { transA: rng.int(2) === 0, transB: rng.int(2) === 0, accumulate: rng.int(3) === 0 };
+      const a = randomArray(rng, m * k);
+      const b = randomArray(rng, k * n);
+      const base = randomArray(rng, m * n);
+      const want = matmulRef(a, b, m, k, n, { ...opts, out: Float32Array.from(base) });
+      const got = matmulWasm(a, b, m, k, n, { ...opts, out: Float32Array.from(base) });
+      expectClose(got, want, 1e-5 * Math.sqrt(k));
+    }
+  });
 });

@@ -1,8 +1,9 @@
-// im2col / col2im for NHWC convolution lowered to GEMM. A column row holds one output position's receptive
-// field in (ky, kx, ci) order, matching OHWI weights, so y = cols x W^T and dW = dy^T x cols.
-// The fused tasks (convForwardTask, convFilterGradTask) build column rows block by block into a per-thread
-// buffer that stays in cache and feed them straight to the GEMM micro-kernel, instead of writing the whole
-// column matrix out to memory and reading it back.
+// NHWC convolution lowered to GEMM. A column row holds one output position's receptive field in
+// (ky, kx, ci) order, matching OHWI weights, so y = cols x W^T, dW = dy^T x cols and dcols = dy x W.
+// The fused tasks (convForwardTask, convFilterGradTask, convInputGradTask) build or consume column rows
+// block by block in a per-thread buffer that stays in cache, feeding the GEMM micro-kernel directly instead
+// of writing the whole column matrix out to memory and reading it back. One-input-channel convs use the
+// direct kernels in conv-single-channel.ts.
 // Parallel entry points follow the pool convention (args, start, end, thread); see gemm.entry.ts.
 import { KC, MC, MR, NR, computeBlock, f32At, ld, packA, packBPanels, paddedN } from "./gemm-core";
 
