@@ -50,25 +50,32 @@ export function relu6(x: Variable): Variable {
   return clipped("relu6", x, 6);
 }
 
-/** max(x, 0) + alpha * min(x, 0); saves the sign mask. */
+/** One element of leakyRelu: y[i] = pos * v + neg * |v| (= max(v, 0) + alpha * min(v, 0)); returns v > 0. */
+function leakyLane(x: Float32Array, y: Float32Array, i: number, pos: number, neg: number): number {
+  const v = x[i]!;
+  y[i] = pos * v + neg * Math.abs(v);
+  return +(v > 0);
+}
+
+/** max(x, 0) + alpha * min(x, 0); saves the sign mask. Same branch-free byte-unrolled pass as relu. */
 export function leakyRelu(x: Variable, alpha = 0.2): Variable {
   const xv = x.values;
   const n = xv.length;
   const y = new Float32Array(n);
-  const mask = needsGrad(x) ? new Uint8Array((n + 7) >>> 3) : null;
+  const mask = new Uint8Array((n + 7) >>> 3);
   const pos = 0.5 * (1 + alpha);
   const neg = 0.5 * (1 - alpha);
-  for (let byte = 0, base = 0; base < n; byte++, base += 8) {
-    const end = Math.min(base + 8, n);
-    let bits = 0;
-    for (let i = base; i < end; i++) {
-      const v = xv[i]!;
-      y[i] = pos * v + neg * Math.abs(v);
-      bits |= +(v > 0) << (i - base);
-    }
-    if (mask !== null) mask[byte] = bits;
+  const full = n >>> 3;
+  for (let byte = 0; byte < full; byte++) {
+    const o = byte << 3;
+    mask[byte] =
+      leakyLane(xv, y, o, pos, neg) | (leakyLane(xv, y, o + 1, pos, neg) << 1) | (leakyLane(xv, y, o + 2, pos, neg) << 2) |
+      (leakyLane(xv, y, o + 3, pos, neg) << 3) | (leakyLane(xv, y, o + 4, pos, neg) << 4) | (leakyLane(xv, y, o + 5, pos, neg) << 5) |
+      (leakyLane(xv, y, o + 6, pos, neg) << 6) | (leakyLane(xv, y, o + 7, pos, neg) << 7);
   }
-  return recordOp("leakyRelu", [x], y, x.shape, { mask }, (dy, s) => [maskedScale(dy, s.mask!, 1, alpha)]);
+  for (let i = full << 3; i < n; i++) mask[i >>> 3]! |= leakyLane(xv, y, i, pos, neg) << (i & 7);
+  const saved = { mask: needsGrad(x) ? mask : null };
+  return recordOp("leakyRelu", [x], y, x.shape, saved, (dy, s) => [maskedScale(dy, s.mask!, 1, alpha)]);
 }
 
 export function sigmoid(x: Variable): Variable {
