@@ -1,12 +1,16 @@
 /**
  * dietml autograd: a tape over f32 tensors, micrograd style — every op builds its output and records its
  * backward beside it, declaring exactly which arrays it saves (so `savedMemory(loss)` reports the bytes held
- * for backward, per op). Typical use:
+ * for backward, per op and per node). Typical use:
  *
  *   const w = Variable.from(values, [10, 784], true);
  *   const loss = softmaxCrossEntropy(linear(x, w, b), labels);
- *   backward(loss);            // w.grad now holds dLoss/dw (accumulating across calls)
- *   noGrad(() => model(x));    // evaluation: no nodes, nothing saved
+ *   savedMemory(loss, { excluding: [w, b] });  // activation bytes the backward pass will read
+ *   backward(loss);                            // w.grad now holds dLoss/dw (accumulating across calls)
+ *   noGrad(() => model.forward(x));            // evaluation: no nodes, nothing saved
+ *
+ * A new op is a function that computes its output and calls `recordOp(name, inputs, out, shape, saved,
+ * backward)`, saving only what `needsGrad` says its backward will read (see ops/ for examples).
  */
 export { Variable, type Node, type Saved, type SavedArray, type Grads } from "./variable.js";
 export { noGrad, isGradEnabled } from "./grad-mode.js";
