@@ -7,15 +7,14 @@
  * counted under qemu by our plugin (per inference = run with two inputs minus run with one, so startup and
  * exit are excluded). Run: `node dist/bench/memory.js` after `npm run build`, or call benchMemory().
  */
-import { readFileSync, realpathSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildInsnPlugin, buildProject, elfSections, generateProject, hasTool, runProject, writeProject } from "../src/codegen/index.js";
 import { readTflite, summarizeGraph, type Graph } from "../src/graph/index.js";
 import { DEVICES, estimateCost } from "../src/hardware/index.js";
 import { choosePatch, planMemory, type MemoryPlan } from "../src/planner/index.js";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 
 const MODELS = "/work/shared/models/mlperf-tiny";
 const GOLDEN = "/work/shared/golden";

@@ -5,3 +5,4 @@ export * from "./patch.js";
 export * from "./plan.js";
 export * from "./choose-patch.js";
 export * from "./fit.js";
+export * from "./arena-storage.js";

@@ -120,3 +120,23 @@ describe("memory planner", () => {
     expect(patch.patch!.extraMacs).toBeGreaterThan(0);
   });
 });
+
+describe("plans run in the engine", () => {
+  it("the engine on one arena at the TFLM-style and no-in-place dietml offsets still gives the golden outputs", async () => {
+    const { prepareModel } = await import("../../src/engine/index.js");
+    const { createArenaStorage } = await import("../../src/planner/index.js");
+    for (const name of ["vww_96_int8", "kws_ref_model"]) {
+      const graph = readTflite(readFileSync(`${MODELS}/${name}.tflite`));
+      for (const plan of [planMemory(graph, { strategy: "tflm" }), planMemory(graph, { strategy: "dietml", inplace: [] })]) {
+        const model = prepareModel(graph, { storage: createArenaStorage(plan) });
+        for (const i of [0, 1, 2, 3]) {
+          const nn = String(i).padStart(2, "0");
+          const input = new Int8Array(new Uint8Array(readFileSync(`/work/shared/golden/${name}/input_${nn}.bin`)).buffer);
+          const want = new Int8Array(new Uint8Array(readFileSync(`/work/shared/golden/${name}/output_${nn}.bin`)).buffer);
+          expect(Array.from(model.invoke([input]).outputs[0]!)).toEqual(Array.from(want));
+        }
+        expect(model.activationBytes).toBe(plan.arenaBytes);
+      }
+    }
+  });
+});

@@ -32,6 +32,7 @@ function humanLines(r: DeployReport, ran: string | null): string[] {
     `flash       ${kb(r.flash_bytes)}${r.flash_measured ? " (measured: text+data of the Cortex-M7 build)" : " (const tables only: arm-none-eabi-gcc not found)"}; limit ${kb(r.flash_limit_bytes)}`,
   ];
   if (r.patch) lines.push(`patch       first ${r.patch.depth} layers on a ${r.patch.grid}x${r.patch.grid} grid: +${r.patch.extra_macs.toLocaleString("en-US")} MACs (${((100 * r.patch.extra_macs) / r.macs).toFixed(1)}% of the total)`);
+  lines.push(`estimate    ${r.estimate.latency_ms.toFixed(1)} ms, ${r.estimate.energy_mj.toFixed(2)} mJ per inference (${r.estimate.note})`);
   lines.push(`fits        ${r.fits ? "yes" : "no"}`);
   if (ran) lines.push(ran);
   return lines;
