@@ -259,10 +259,71 @@ export const EMPTY_OPTION_TABLES = [
   "LogicalAndOptions",
   "LogicalNotOptions",
   "TopKV2Options",
+  "MatrixDiagOptions",
+  "MatrixSetDiagOptions",
+  "ScatterNdOptions",
+  "DensifyOptions",
+  "SegmentSumOptions",
+  "NonMaxSuppressionV4Options",
+  "NonMaxSuppressionV5Options",
+  "Rfft2dOptions",
+  "HashtableFindOptions",
+  "HashtableImportOptions",
+  "HashtableSizeOptions",
+  "ReadVariableOptions",
+  "AssignVariableOptions",
+  "DynamicUpdateSliceOptions",
+  "UnsortedSegmentProdOptions",
+  "UnsortedSegmentMaxOptions",
+  "UnsortedSegmentMinOptions",
+  "UnsortedSegmentSumOptions",
+  "ATan2Options",
+  "SignOptions",
+  "BitcastOptions",
+  "BitwiseXorOptions",
+  "RightShiftOptions",
 ] as const;
 
 export interface EmptyOptions {
   type: (typeof EMPTY_OPTION_TABLES)[number];
+}
+
+/**
+ * Options tables of ops the engine does not run (recurrent cells, control flow, lookups) that the
+ * reader and writer still carry field by field, so such models round-trip unchanged.
+ */
+export const GENERIC_OPTION_TABLES = [
+  "SVDFOptions",
+  "RNNOptions",
+  "SequenceRNNOptions",
+  "BidirectionalSequenceRNNOptions",
+  "LSTMOptions",
+  "UnidirectionalSequenceLSTMOptions",
+  "BidirectionalSequenceLSTMOptions",
+  "CallOptions",
+  "IfOptions",
+  "WhileOptions",
+  "CallOnceOptions",
+  "OneHotOptions",
+  "CumsumOptions",
+  "ReverseSequenceOptions",
+  "UniqueOptions",
+  "LSHProjectionOptions",
+  "SkipGramOptions",
+  "EmbeddingLookupSparseOptions",
+  "SparseToDenseOptions",
+  "Conv3DOptions",
+  "BucketizeOptions",
+  "HashtableOptions",
+  "ConcatEmbeddingsOptions",
+] as const;
+
+export type OptionValue = number | boolean | string | number[];
+
+/** Fields named as in the schema, camelCased (fused_activation_function -> fusedActivation). */
+export interface GenericOptions {
+  type: (typeof GENERIC_OPTION_TABLES)[number];
+  [field: string]: OptionValue;
 }
 
 /** The op has no options table (e.g. RELU, LOGISTIC, many DEQUANTIZE in older files). */
@@ -313,6 +374,7 @@ export type OpOptions =
   | GeluOptions
   | FakeQuantOptions
   | EmptyOptions
+  | GenericOptions
   | NoOptions
   | UnknownOptions;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UnsupportedError } from "../../src/errors/index.js";
 import { EMPTY_OPTION_TABLES, readTflite, writeTflite, type OpOptions } from "../../src/graph/index.js";
+import { FlatReader } from "../../src/graph/tflite/flat-reader.js";
 import { OPTION_FIELDS, enumNames } from "../../src/graph/tflite/schema.js";
 import { oneOpGraph } from "./build.js";
 
@@ -22,6 +23,9 @@ function nonDefaultOptions(table: string): OpOptions {
       case "int[]":
         out[spec.key] = [1, -1, 7];
         break;
+      case "float[]":
+        out[spec.key] = [0.5, -2];
+        break;
       case "padding":
         out[spec.key] = "VALID";
         break;
@@ -29,10 +33,14 @@ function nonDefaultOptions(table: string): OpOptions {
         out[spec.key] = "RELU6";
         break;
       case "tensorType":
-        out[spec.key] = "i8";
+        out[spec.key] = spec.defaultValue === "i8" ? "i16" : "i8";
         break;
       default:
         out[spec.key] = enumNames(spec.kind).at(-1);
+        break;
+    }
+    if (spec.kind === "padding" || spec.kind === "activation" || spec.kind.startsWith("enum(")) {
+      expect(out[spec.key]).not.toBe(spec.defaultValue);
     }
   }
   return out as unknown as OpOptions;
@@ -42,6 +50,16 @@ describe("options round trip", () => {
   it.each([...OPTION_FIELDS.keys()])("%s keeps every field", (table) => {
     const g = oneOpGraph(nonDefaultOptions(table));
     expect(readTflite(writeTflite(g)).ops[0]!.options).toEqual(g.ops[0]!.options);
+  });
+
+  it("reads absent fields as the schema's defaults, including non-zero ones", () => {
+    // UniqueOptions.idx_out_type defaults to INT32, BidirectionalSequenceLSTMOptions.time_major to true.
+    const bytes = writeTflite(oneOpGraph({ type: "UniqueOptions", idxOutType: "i32" }, "UNIQUE"));
+    const op = new FlatReader(bytes, "u").tableAt(0, "Model").tables(2, "subgraphs")[0]!.tables(3, "operators")[0]!;
+    expect(op.table(4, "builtin_options")!.has(0)).toBe(false); // the default is elided in the file...
+    expect(readTflite(bytes).ops[0]!.options).toEqual({ type: "UniqueOptions", idxOutType: "i32" }); // ...and restored on read
+    const lstm = { type: "BidirectionalSequenceLSTMOptions", fusedActivation: "NONE", cellClip: 0, projClip: 0, mergeOutputs: false, timeMajor: true, asymmetricQuantizeInputs: false } as const;
+    expect(readTflite(writeTflite(oneOpGraph(lstm, "BIDIRECTIONAL_SEQUENCE_LSTM"))).ops[0]!.options).toEqual(lstm);
   });
 
   it("keeps default-valued fields (written elided, read back filled in)", () => {

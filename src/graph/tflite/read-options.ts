@@ -1,4 +1,5 @@
 /** Decodes an Operator's builtin options union into the IR's typed options. */
+import type { GraphDType } from "../ir.js";
 import { EMPTY_OPTION_TABLES, type OpOptions } from "../options.js";
 import type { FlatTable } from "./flat-reader.js";
 import {
@@ -8,6 +9,7 @@ import {
   PADDINGS,
   dtypeFromTensorType,
   enumNames,
+  tensorTypeOf,
   type FieldSpec,
 } from "./schema.js";
 
@@ -43,21 +45,26 @@ function readField(t: FlatTable | undefined, slot: number, spec: FieldSpec, tabl
       return t ? t.bool(slot, name, spec.defaultValue as boolean) : spec.defaultValue;
     case "int[]":
       return t?.int32Vector(slot, name) ?? [];
+    case "float[]":
+      return t?.float32Vector(slot, name) ?? [];
     case "padding":
-      return enumValue(t, slot, name, PADDINGS);
+      return enumValue(t, slot, name, PADDINGS, spec);
     case "activation":
-      return enumValue(t, slot, name, ACTIVATIONS);
+      return enumValue(t, slot, name, ACTIVATIONS, spec);
     case "tensorType": {
-      const v = t ? t.int8(slot, name) : 0;
+      const dflt = tensorTypeOf(spec.defaultValue as GraphDType);
+      const v = t ? t.int8(slot, name, dflt) : dflt;
       return dtypeFromTensorType(v) ?? fieldFail(t!, slot, name, v);
     }
     default:
-      return enumValue(t, slot, name, enumNames(spec.kind));
+      return enumValue(t, slot, name, enumNames(spec.kind), spec);
   }
 }
 
-function enumValue<T>(t: FlatTable | undefined, slot: number, name: string, names: readonly T[]): T {
-  const v = t ? t.int8(slot, name) : 0;
+/** Enums are one signed byte; an absent field takes the schema's default. */
+function enumValue<T>(t: FlatTable | undefined, slot: number, name: string, names: readonly T[], spec: FieldSpec): T {
+  const dflt = Math.max(0, names.indexOf(spec.defaultValue as T));
+  const v = t ? t.int8(slot, name, dflt) : dflt;
   return names[v] ?? fieldFail(t!, slot, name, v);
 }
 

@@ -109,7 +109,7 @@ export const BUILTIN_OPTIONS = (
 ).split(" ");
 
 /** The kinds of option fields we encode. Enums are stored as one signed byte. */
-export type FieldKind = "int" | "bool" | "float" | "padding" | "activation" | "tensorType" | "int[]" | `enum(${string})`;
+export type FieldKind = "int" | "bool" | "float" | "padding" | "activation" | "tensorType" | "int[]" | "float[]" | `enum(${string})`;
 
 export interface FieldSpec {
   key: string;
@@ -163,6 +163,33 @@ const OPTION_LAYOUTS: Record<string, string[]> = {
   LocalResponseNormalizationOptions: ["radius:int", "bias:float", "alpha:float", "beta:float"],
   GeluOptions: ["approximate:bool"],
   FakeQuantOptions: ["min:float", "max:float", "numBits:int", "narrowRange:bool"],
+  // Generic tables (see GENERIC_OPTION_TABLES): carried for round trips, not run.
+  SVDFOptions: ["rank:int", "fusedActivation:activation", "asymmetricQuantizeInputs:bool"],
+  RNNOptions: ["fusedActivation:activation", "asymmetricQuantizeInputs:bool"],
+  SequenceRNNOptions: ["timeMajor:bool", "fusedActivation:activation", "asymmetricQuantizeInputs:bool"],
+  BidirectionalSequenceRNNOptions: ["timeMajor:bool", "fusedActivation:activation", "mergeOutputs:bool", "asymmetricQuantizeInputs:bool"],
+  LSTMOptions: ["fusedActivation:activation", "cellClip:float", "projClip:float", "kernelType:enum(FULL|BASIC)", "asymmetricQuantizeInputs:bool"],
+  UnidirectionalSequenceLSTMOptions: ["fusedActivation:activation", "cellClip:float", "projClip:float", "timeMajor:bool",
+    "asymmetricQuantizeInputs:bool", "diagonalRecurrentTensors:bool"],
+  BidirectionalSequenceLSTMOptions: ["fusedActivation:activation", "cellClip:float", "projClip:float", "mergeOutputs:bool",
+    "timeMajor:bool=true", "asymmetricQuantizeInputs:bool"],
+  CallOptions: ["subgraph:int"],
+  IfOptions: ["thenSubgraphIndex:int", "elseSubgraphIndex:int"],
+  WhileOptions: ["condSubgraphIndex:int", "bodySubgraphIndex:int"],
+  CallOnceOptions: ["initSubgraphIndex:int"],
+  OneHotOptions: ["axis:int"],
+  CumsumOptions: ["exclusive:bool", "reverse:bool"],
+  ReverseSequenceOptions: ["seqDim:int", "batchDim:int"],
+  UniqueOptions: ["idxOutType:tensorType=i32"],
+  LSHProjectionOptions: ["type_:enum(UNKNOWN|SPARSE|DENSE)"],
+  SkipGramOptions: ["ngramSize:int", "maxSkipSize:int", "includeAllNgrams:bool"],
+  EmbeddingLookupSparseOptions: ["combiner:enum(SUM|MEAN|SQRTN)"],
+  SparseToDenseOptions: ["validateIndices:bool"],
+  Conv3DOptions: ["padding:padding", "strideD:int", "strideW:int", "strideH:int", "fusedActivation:activation",
+    "dilationDFactor:int=1", "dilationWFactor:int=1", "dilationHFactor:int=1"],
+  BucketizeOptions: ["boundaries:float[]"],
+  HashtableOptions: ["tableId:int", "keyDtype:tensorType", "valueDtype:tensorType"],
+  ConcatEmbeddingsOptions: ["numChannels:int", "numColumnsPerChannel:int[]", "embeddingDimPerChannel:int[]"],
 };
 
 function parseField(text: string): FieldSpec | undefined {
@@ -173,9 +200,9 @@ function parseField(text: string): FieldSpec | undefined {
   if (kind === "bool") defaultValue = dflt === "true";
   else if (kind === "padding") defaultValue = PADDINGS[0]!;
   else if (kind === "activation") defaultValue = ACTIVATIONS[0]!;
-  else if (kind === "tensorType") defaultValue = TENSOR_TYPES[0]!;
+  else if (kind === "tensorType") defaultValue = dflt ?? TENSOR_TYPES[0]!;
   else if (kind.startsWith("enum(")) defaultValue = enumNames(kind)[0]!;
-  else if (kind === "int[]") defaultValue = "";
+  else if (kind === "int[]" || kind === "float[]") defaultValue = "";
   else defaultValue = dflt === undefined ? 0 : Number(dflt);
   return { key, kind, defaultValue };
 }

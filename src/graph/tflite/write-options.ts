@@ -32,14 +32,15 @@ export function writeOptions(b: Builder, op: GraphOp): EncodedOptions {
   const specs = fields ?? [];
   // Vectors are children of the table, so they must be built before startObject.
   const vectors = specs.map((spec) => {
-    if (spec?.kind !== "int[]") return 0;
+    if (spec?.kind !== "int[]" && spec?.kind !== "float[]") return 0;
     const v = values[spec.key];
-    return Array.isArray(v) && v.length > 0 ? int32Vector(b, v as number[]) : 0;
+    if (!Array.isArray(v) || v.length === 0) return 0;
+    return spec.kind === "int[]" ? int32Vector(b, v as number[]) : float32Vector(b, v as number[]);
   });
   b.startObject(specs.length);
   specs.forEach((spec, slot) => {
     if (!spec) return;
-    if (spec.kind === "int[]") {
+    if (spec.kind === "int[]" || spec.kind === "float[]") {
       if (vectors[slot]) b.addFieldOffset(slot, vectors[slot]!, 0);
       return;
     }
@@ -59,6 +60,8 @@ function addScalar(b: Builder, slot: number, spec: FieldSpec, value: unknown, op
     const i = names.indexOf(value as string);
     return i >= 0 ? i : bad();
   };
+  const enumField = (names: readonly string[]) =>
+    b.addFieldInt8(slot, enumIndex(names), Math.max(0, names.indexOf(spec.defaultValue as string)));
   switch (spec.kind) {
     case "int":
       if (!Number.isInteger(value)) bad();
@@ -73,23 +76,29 @@ function addScalar(b: Builder, slot: number, spec: FieldSpec, value: unknown, op
       b.addFieldInt8(slot, value ? 1 : 0, spec.defaultValue ? 1 : 0);
       return;
     case "padding":
-      b.addFieldInt8(slot, enumIndex(PADDINGS), 0);
+      enumField(PADDINGS);
       return;
     case "activation":
-      b.addFieldInt8(slot, enumIndex(ACTIVATIONS), 0);
+      enumField(ACTIVATIONS);
       return;
     case "tensorType": {
       const t = tensorTypeOf(value as never);
-      b.addFieldInt8(slot, t >= 0 ? t : bad(), 0);
+      b.addFieldInt8(slot, t >= 0 ? t : bad(), tensorTypeOf(spec.defaultValue as never));
       return;
     }
     default:
-      b.addFieldInt8(slot, enumIndex(enumNames(spec.kind)), 0);
+      enumField(enumNames(spec.kind));
   }
 }
 
 export function int32Vector(b: Builder, values: readonly number[]): number {
   b.startVector(4, values.length, 4);
   for (let i = values.length - 1; i >= 0; i--) b.addInt32(values[i]!);
+  return b.endVector();
+}
+
+function float32Vector(b: Builder, values: readonly number[]): number {
+  b.startVector(4, values.length, 4);
+  for (let i = values.length - 1; i >= 0; i--) b.addFloat32(values[i]!);
   return b.endVector();
 }
