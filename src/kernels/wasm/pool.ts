@@ -19,7 +19,7 @@ interface PoolState {
   ctl: Int32Array;
   workers: Worker[];
   ports: MessagePort[];
-  /** Last job id handed out (runs count up, module loads down; 0 means "no job"). */
+  /** Last job id handed out (runs are offered as +id, module loads as -id; 0 means "no job"). */
   lastJob: number;
 }
 
@@ -74,13 +74,19 @@ function sendModule(m: KernelModule): void {
   if (state === null) return;
   for (const port of state.ports) port.postMessage({ id: m.id, module: m.module });
   // every worker must load it (no stealing); wait, so no run is offered before the module is there
-  const job = -(++state.lastJob);
+  const job = -nextJobId(state);
   const offers = state.workers.map(() => job);
   post(state, offers);
   awaitWorkers(state);
 }
 
 onModuleLoaded(sendModule);
+
+/** A fresh positive job id that stays clear of int32 overflow (the sign tells runs from loads). */
+function nextJobId(s: PoolState): number {
+  s.lastJob = (s.lastJob % 0x3fffffff) + 1;
+  return s.lastJob;
+}
 
 /** Fills the mailboxes (0 = nothing for that worker), sets pending, and wakes the workers. */
 function post(s: PoolState, offers: number[]): void {
@@ -136,7 +142,7 @@ export function runTask(m: KernelModule, fn: string, args: number, units: number
   ctl[CTL.module] = m.id;
   ctl[CTL.fn] = m.fnIndex(fn);
   ctl[CTL.args] = args;
-  const job = ++s.lastJob;
+  const job = nextJobId(s);
   const threadsTotal = s.workers.length + 1;
   post(s, s.workers.map((_, i) => (i + 1 < t && bounds[i + 2]! > bounds[i + 1]! ? job : 0)));
   try {
