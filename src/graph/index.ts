@@ -10,3 +10,4 @@ export * from "./summary-table.js";
 export * from "./onnx/index.js";
 export * from "./transforms/compact.js";
 export * from "./transforms/fuse-activations.js";
+export * from "./read-model.js";

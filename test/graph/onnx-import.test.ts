@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { DietmlError, FileFormatError, UnsupportedError } from "../../src/errors/index.js";
 import { prepareModel } from "../../src/engine/index.js";
-import { readTflite, summarizeGraph } from "../../src/graph/index.js";
+import { detectModelFormat, readModel, readTflite, summarizeGraph } from "../../src/graph/index.js";
 import { readOnnx, writeOnnx } from "../../src/graph/onnx/index.js";
 import { graphProto, modelProto, nodeProto, tensorProto, valueInfoProto, type AttributeValue } from "../../src/graph/onnx/onnx-proto.js";
 import { Rng } from "../../src/tensor/index.js";
@@ -155,5 +155,17 @@ describe("ONNX import errors", () => {
     }
     expect(failures.slice(0, 10)).toEqual([]);
     expect(accepted).toBeGreaterThan(10);
+  });
+});
+
+describe("readModel", () => {
+  it("picks the reader from the bytes", () => {
+    const tflite = modelBytes("kws_ref_model_float32");
+    const onnx = writeOnnx(readTflite(tflite));
+    expect(detectModelFormat(tflite, "a.bin")).toBe("tflite");
+    expect(detectModelFormat(onnx, "a.bin")).toBe("onnx");
+    expect(readModel(onnx, "m.onnx").ops.length).toBe(readModel(tflite, "m.tflite").ops.length);
+    expect(() => readModel(new TextEncoder().encode("PK\u0003\u0004zip"), "m.zip")).toThrow(/neither a TFLite model .* nor an ONNX model/);
+    expect(() => readModel(new Uint8Array(0), "e")).toThrow(FileFormatError);
   });
 });
