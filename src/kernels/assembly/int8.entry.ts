@@ -205,19 +205,17 @@ export function gemm(rec: usize, a: usize, out: usize): void {
   }
 }
 
-// Depthwise (multiplier 1), NHWC, vectorised over 8 channels: int16 input times int16 taps with extmul into
-// two int32x4 accumulators. Interior pixels (every tap inside the input) use the bias with the input zero-point
-// term folded in; border pixels add the input offset to each tap instead and skip taps outside the input
-// (which contribute zero, as in the reference).
-// Weights: [fh*fw][cp] int16 (cp = c rounded up to 8, zero filled); folded bias: [cp] int32.
-// Record: batches, inH, inW, c, outH, outW, fh, fw, sh, sw, dh, dw, padT, padL, inOffset, cp, w, q, oc,
-// foldedBias, tapOffsets, tapCount, pairWeights, left (any channel shifts left).
+// Depthwise (multiplier 1), NHWC, vectorised over 8 channels, taps in pairs through i32x4.dot_i16x8_s, with
+// the input zero-point term folded into the bias.
+// Folded bias: [cp] int32 (cp = c rounded up to 8).
+// Record: batches, inH, inW, c, outH, outW, fh, fw, sh, sw, dh, dw, padT, padL, (unused), cp, (unused), q, oc,
+// foldedBias, tapOffsets, tapCount, pairWeights, left (any channel shifts left), zpRow, tapKy, tapKx, addrs.
 export function depthwise(rec: usize, input: usize, out: usize): void {
   const batches = rd(rec, 0), inH = rd(rec, 1), inW = rd(rec, 2), c = rd(rec, 3);
   const outH = rd(rec, 4), outW = rd(rec, 5), fh = rd(rec, 6), fw = rd(rec, 7);
   const sh = rd(rec, 8), sw = rd(rec, 9), dh = rd(rec, 10), dw = rd(rec, 11);
-  const padT = rd(rec, 12), padL = rd(rec, 13), inOffset = rd(rec, 14), cp = rd(rec, 15);
-  const w = <usize>rd(rec, 16), q = <usize>rd(rec, 17);
+  const padT = rd(rec, 12), padL = rd(rec, 13), cp = rd(rec, 15);
+  const q = <usize>rd(rec, 17);
   const oc = <usize>rd(rec, 18);
   const folded = <usize>rd(rec, 19);
   // Interior: tapCount (even; a zero-weight tap pads an odd count) byte offsets from the window origin, and
@@ -225,10 +223,10 @@ export function depthwise(rec: usize, input: usize, out: usize): void {
   const tapOffsets = <usize>rd(rec, 20), tapCount = rd(rec, 21), pairs = <usize>rd(rec, 22);
   const pairStride = <usize>cp << 2;
   const left = rd(rec, 23) != 0;
+  // Border pixels: zpRow (the input zero point, cp + 8 bytes), each tap's ky and kx, and room for the
+  // pixel's tap addresses.
+  const zpRow = <usize>rd(rec, 24), tapKy = <usize>rd(rec, 25), tapKx = <usize>rd(rec, 26), addrs = <usize>rd(rec, 27);
   const pixelBytes = <usize>c;
-  const tapBytes = <usize>cp << 1;
-  const colStep = <usize>(dw * c);
-  const rowStep = <usize>(dh * inW * c);
   let dst = out;
   for (let b = 0; b < batches; b++) {
     const plane = input + <usize>(b * inH * inW * c);
@@ -264,21 +262,27 @@ export function depthwise(rec: usize, input: usize, out: usize): void {
             finish(dst + <usize>ch, s0, s1, q + (<usize>(ch >> 2)) * GROUP_BYTES, c - ch, oc, left);
           }
         } else {
-          const off = i16x8.splat(<i16>inOffset);
+          // Border: taps outside the input read a row holding the input zero point, whose products the folded
+          // bias cancels exactly (what the reference's skipped taps contribute: nothing), so the pair loop
+          // serves here too, on a per-pixel table of tap addresses.
+          for (let t: usize = 0; t < <usize>tapCount; t++) {
+            const tky = load<i32>(tapKy + (t << 2)), tkx = load<i32>(tapKx + (t << 2));
+            const inside = tky >= ky0 && tky < ky1 && tkx >= kx0 && tkx < kx1;
+            store<u32>(addrs + (t << 2), inside ? <u32>(origin + <usize>load<i32>(tapOffsets + (t << 2))) : <u32>zpRow);
+          }
           for (let ch = 0; ch < c; ch += 8) {
-            const qb = q + (<usize>(ch >> 2)) * GROUP_BYTES;
-            let s0 = v128.load(qb), s1 = v128.load(qb, GROUP_BYTES);
-            for (let ky = ky0; ky < ky1; ky++) {
-              const src = origin + <usize>ky * rowStep + <usize>ch;
-              const wRow = w + <usize>(ky * fw) * tapBytes + (<usize>ch << 1);
-              for (let kx = kx0; kx < kx1; kx++) {
-                const xv = i16x8.add(v128.load8x8_s(src + <usize>kx * colStep), off);
-                const wv = v128.load(wRow + <usize>kx * tapBytes);
-                s0 = i32x4.add(s0, i32x4.extmul_low_i16x8_s(xv, wv));
-                s1 = i32x4.add(s1, i32x4.extmul_high_i16x8_s(xv, wv));
-              }
+            let s0 = v128.load(folded + (<usize>ch << 2)), s1 = v128.load(folded + (<usize>ch << 2), 16);
+            let wp = pairs + (<usize>ch << 2);
+            for (let t: usize = 0; t < <usize>tapCount; t += 2) {
+              const a = v128.load8x8_s(<usize>load<u32>(addrs + (t << 2)) + <usize>ch);
+              const b = v128.load8x8_s(<usize>load<u32>(addrs + (t << 2), 4) + <usize>ch);
+              const lo = i8x16.shuffle(a, b, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+              const hi = i8x16.shuffle(a, b, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+              s0 = i32x4.add(s0, i32x4.dot_i16x8_s(lo, v128.load(wp)));
+              s1 = i32x4.add(s1, i32x4.dot_i16x8_s(hi, v128.load(wp, 16)));
+              wp += pairStride;
             }
-            finish(dst + <usize>ch, s0, s1, qb, c - ch, oc, left);
+            finish(dst + <usize>ch, s0, s1, q + (<usize>(ch >> 2)) * GROUP_BYTES, c - ch, oc, left);
           }
         }
         dst += pixelBytes;

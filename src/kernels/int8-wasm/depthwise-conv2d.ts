@@ -1,6 +1,6 @@
 /** DEPTHWISE_CONV_2D int8 in WASM (depth multiplier 1; other multipliers fall back to the reference). */
 import type { DepthwiseConv2dInt8Params } from "../int8/depthwise-conv2d.js";
-import { foldInputOffset, packDepthwisePairs, packDepthwiseWeights, packRequant, paddedChannels, transposeTaps } from "./pack.js";
+import { foldInputOffset, packDepthwisePairs, packRequant, paddedChannels, transposeTaps } from "./pack.js";
 import { copyBack, inputAddress, outputAddress } from "./resident.js";
 import { freeWhenCollected, int8Runtime, type Int8Runtime } from "./runtime.js";
 
@@ -13,7 +13,6 @@ export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter:
   const rt = int8Runtime();
   if (rt === null || p.depthMultiplier !== 1) return null;
   const c = p.outC;
-  const w = rt.place(packDepthwiseWeights(filter, p.filterH * p.filterW, c));
   const q = rt.place(packRequant(bias ?? new Int32Array(c), p.outputMultiplier, p.outputShift));
   // Interior pixels see every tap: their bias absorbs inputOffset * sum of the channel's taps.
   const folded = new Int32Array(paddedChannels(c));
@@ -29,12 +28,24 @@ export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter:
   const to = rt.place(offsets);
   const pw = rt.place(packDepthwisePairs(filter, taps, c));
   const oc = rt.outputConstants(p.outputOffset, p.actMin, p.actMax);
+  // Border pixels: a row of the input zero point stands in for taps outside the input.
+  const zpRow = rt.place(new Int8Array(paddedChannels(c) + 16).fill(-p.inputOffset));
+  const tapKy = new Int32Array(tapCount);
+  const tapKx = new Int32Array(tapCount);
+  for (let t = 0; t < tapCount; t++) {
+    const tap = Math.min(t, taps - 1);
+    tapKy[t] = Math.floor(tap / p.filterW);
+    tapKx[t] = tap % p.filterW;
+  }
+  const ky = rt.place(tapKy);
+  const kx = rt.place(tapKx);
+  const addrs = rt.alloc(tapCount * 4);
   const rec = rt.place(Int32Array.of(
     p.batches, p.inH, p.inW, c, p.outH, p.outW, p.filterH, p.filterW, p.strideH, p.strideW, p.dilationH, p.dilationW,
-    p.padTop, p.padLeft, p.inputOffset, paddedChannels(c), w, q, oc, fb, to, tapCount, pw, p.outputShift.some((v) => v > 0) ? 1 : 0,
+    p.padTop, p.padLeft, p.inputOffset, paddedChannels(c), 0, q, oc, fb, to, tapCount, pw, p.outputShift.some((v) => v > 0) ? 1 : 0, zpRow, ky, kx, addrs,
   ));
   const op = { rt, rec };
-  freeWhenCollected(op, [w, q, rec, fb, to, pw, oc]);
+  freeWhenCollected(op, [q, rec, fb, to, pw, oc, zpRow, ky, kx, addrs]);
   return op;
 }
 

@@ -63,14 +63,6 @@ export function packGemmWeights(weights: Int8Array, n: number, k: number, kp: nu
   return out;
 }
 
-/** Depthwise taps [taps][c] as int16 rows of paddedChannels(c), zero filled. */
-export function packDepthwiseWeights(weights: Int8Array, taps: number, c: number): Int16Array {
-  const cp = paddedChannels(c);
-  const out = new Int16Array(taps * cp);
-  for (let t = 0; t < taps; t++) for (let ch = 0; ch < c; ch++) out[t * cp + ch] = weights[t * c + ch]!;
-  return out;
-}
-
 /** Depthwise taps [taps][c] as [c][taps] (the [n][k] layout foldInputOffset reads). */
 export function transposeTaps(weights: Int8Array, taps: number, c: number): Int8Array {
   const out = new Int8Array(taps * c);
