@@ -4,6 +4,8 @@
  * specification). `setKernelBackend("ref")` forces the reference kernels (tests, benchmarks).
  * Memory-bound ops (pooling, elementwise, reductions) have fast TS versions in ./fast instead of WASM:
  * they do about one flop per element, so copying operands into WASM memory would cost more than it saves.
+ * Max pooling is the exception: its data-dependent compare (argmax) mispredicts in JS and is branch-free
+ * in SIMD, which pays for the copies.
  */
 import { sizeOf, type Shape } from "../tensor/index.js";
 import type { Conv2dParams, Nhwc, Pool2dParams } from "./params.js";
@@ -25,6 +27,7 @@ import {
   depthwiseConv2dBackwardFilterWasm, depthwiseConv2dBackwardInputWasm, depthwiseConv2dWasm, depthwiseModule,
 } from "./wasm/depthwise.js";
 import { conv2dBackwardFilterWasm, conv2dBackwardInputWasm, conv2dWasm, convModule } from "./wasm/conv.js";
+import { maxPool2dWasm, poolModule } from "./wasm/pool-kernels.js";
 
 export type { Conv2dParams, Nhwc, Pool2dParams } from "./params.js";
 export { conv2dOutputShape, pool2dOutputShape } from "./params.js";
@@ -45,6 +48,7 @@ function useWasm(macs: number, available: () => boolean): boolean {
 }
 
 const gemmAvailable = (): boolean => gemmModule() !== null;
+const poolAvailable = (): boolean => poolModule() !== null;
 const depthwiseAvailable = (): boolean => depthwiseModule() !== null;
 const convAvailable = (): boolean => gemmModule() !== null && convModule() !== null;
 
@@ -108,6 +112,7 @@ export function depthwiseConv2dBackwardFilter(
 }
 
 export function maxPool2d(x: Float32Array, xShape: Nhwc, p: Pool2dParams): { y: Float32Array; yShape: Nhwc; argmax: Int32Array } {
+  if (useWasm(x.length, poolAvailable)) return maxPool2dWasm(x, xShape, p);
   return fast() ? maxPool2dFast(x, xShape, p) : maxPool2dRef(x, xShape, p);
 }
 
