@@ -1,6 +1,6 @@
 /**
- * MobileNetV2-style models. InvertedResidual: 1x1 expand (+BN+ReLU6, skipped when expansion is 1), 3x3
- * depthwise with the block's stride (+BN+ReLU6), 1x1 linear projection (+BN); the input is added back when
+ * MobileNetV2-style models. InvertedResidual: 1x1 expand (+BN+ReLU6, skipped when expansion is 1), kxk
+ * depthwise (3x3 unless given) with the block's stride (+BN+ReLU6), 1x1 linear projection (+BN); the input is added back when
  * the stride is 1 and the channel counts match. mobilenetV2Tiny: stem 3x3/2 conv, four stages of blocks,
  * 1x1 head conv, global average pool, fc. Default input [32, 32, 3], 10 classes.
  */
@@ -12,7 +12,10 @@ import { checkModelOptions, scaled, type ModelOptions } from "./options.js";
 export class InvertedResidual extends Module {
   readonly block: Module;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, readonly stride: number, readonly expansion: number, rng: Rng) {
+  constructor(
+    readonly inChannels: number, readonly outChannels: number, readonly stride: number, readonly expansion: number, rng: Rng,
+    readonly kernelSize = 3,
+  ) {
     super();
     const hidden = inChannels * expansion;
     const layers: Layer[] = [];
@@ -20,7 +23,7 @@ export class InvertedResidual extends Module {
       layers.push(["expand", new Conv2d(inChannels, hidden, 1, rng, { bias: false })], ["expand_bn", new BatchNorm2d(hidden)], ["expand_relu", new ReLU6()]);
     }
     layers.push(
-      ["depthwise", new DepthwiseConv2d(hidden, 3, rng, { stride, padding: "same", bias: false })],
+      ["depthwise", new DepthwiseConv2d(hidden, kernelSize, rng, { stride, padding: "same", bias: false })],
       ["depthwise_bn", new BatchNorm2d(hidden)],
       ["depthwise_relu", new ReLU6()],
       ["project", new Conv2d(hidden, outChannels, 1, rng, { bias: false })],

@@ -7,6 +7,7 @@ import type { Module } from "../nn/index.js";
 import type { Rng } from "../tensor/index.js";
 import { dscnn, type DsCnnOptions } from "./dscnn.js";
 import { lenet300, lenet5 } from "./lenet.js";
+import { mcunetTiny } from "./mcunet.js";
 import { mobilenetV2Tiny } from "./mobilenetv2.js";
 
 export interface ModelInfo {
@@ -22,6 +23,7 @@ export const MODELS = {
   lenet5: { description: "LeNet-5 CNN (conv6-pool-conv16-pool-120-84)", inputShape: [28, 28, 1], numClasses: 10, build: lenet5 },
   dscnn: { description: "DS-CNN keyword spotting (depthwise-separable, BN, ReLU)", inputShape: [49, 10, 1], numClasses: 12, build: dscnn },
   "mobilenetv2-tiny": { description: "small MobileNetV2 (inverted residual blocks, ReLU6)", inputShape: [32, 32, 3], numClasses: 10, build: mobilenetV2Tiny },
+  "mcunet-tiny": { description: "small MCUNet-style net (mixed 3/5/7 depthwise kernels and expansions)", inputShape: [32, 32, 3], numClasses: 10, build: mcunetTiny },
 } as const satisfies Record<string, ModelInfo>;
 
 export type ModelName = keyof typeof MODELS;

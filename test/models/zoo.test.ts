@@ -19,6 +19,7 @@ const cases: { name: string; options: Record<string, unknown>; input: number[]; 
   { name: "dscnn", options: { channels: 8, blocks: 2 }, input: [4, 49, 10, 1], classes: 12 },
   { name: "dscnn", options: { inputShape: [28, 28, 1], numClasses: 10, channels: 8, blocks: 1 }, input: [4, 28, 28, 1], classes: 10 },
   { name: "mobilenetv2-tiny", options: { inputShape: [16, 16, 3], width: 0.5 }, input: [4, 16, 16, 3], classes: 10 },
+  { name: "mcunet-tiny", options: { inputShape: [16, 16, 3], width: 0.5 }, input: [4, 16, 16, 3], classes: 10 },
 ];
 
 function loss(model: Module, x: ag.Variable, labels: number[]): ag.Variable {
@@ -27,9 +28,9 @@ function loss(model: Module, x: ag.Variable, labels: number[]): ag.Variable {
 
 describe("model zoo", () => {
   it("lists its names and rejects an unknown one with the valid names", () => {
-    expect(modelNames).toEqual(["lenet300", "lenet5", "dscnn", "mobilenetv2-tiny"]);
+    expect(modelNames).toEqual(["lenet300", "lenet5", "dscnn", "mobilenetv2-tiny", "mcunet-tiny"]);
     expect(() => createModel("resnet50", new Rng(1))).toThrow(ArgumentError);
-    expect(() => createModel("resnet50", new Rng(1))).toThrow(/lenet300, lenet5, dscnn, mobilenetv2-tiny/);
+    expect(() => createModel("resnet50", new Rng(1))).toThrow(/lenet300, lenet5, dscnn, mobilenetv2-tiny, mcunet-tiny/);
   });
 
   it("LeNet-300-100 and LeNet-5 have the classic parameter counts", () => {
@@ -45,15 +46,18 @@ describe("model zoo", () => {
       expect(model.forward(x).shape).toEqual([c.input[0], c.classes]);
 
       const opt = new SGD(model.namedParameters(), { lr: 0.05, momentum: 0.9 });
-      const before = ag.noGrad(() => loss(model.eval(), x, labels)).item();
-      model.train();
+      // the loss in training mode (batch statistics): 8 steps are too few for BN's running averages to settle
+      const before = ag.noGrad(() => loss(model, x, labels)).item();
       for (let step = 0; step < 8; step++) {
         opt.zeroGrad();
         ag.backward(loss(model, x, labels));
         opt.step();
       }
-      const after = ag.noGrad(() => loss(model.eval(), x, labels)).item();
+      const after = ag.noGrad(() => loss(model, x, labels)).item();
       expect(after).toBeLessThan(before);
+      const evalOut = ag.noGrad(() => model.eval().forward(x));
+      expect(evalOut.shape).toEqual([c.input[0], c.classes]);
+      expect(evalOut.values.every(Number.isFinite)).toBe(true);
 
       const twin = createModel(c.name, new Rng(42), c.options);
       const other = createModel(c.name, new Rng(43), c.options);
@@ -91,5 +95,8 @@ describe("model zoo", () => {
     expect(down.forward(batch([1, 6, 6, 8], 1)).shape).toEqual([1, 3, 3, 8]);
     expect(widen.namedParameters().map(([n]) => n)).not.toContain("block.body.expand.weight");
     expect(same.namedParameters().map(([n]) => n)).toContain("block.body.expand.weight");
+    const k7 = new InvertedResidual(8, 8, 1, 2, rng, 7);
+    expect(k7.namedParameters().find(([n]) => n === "block.body.depthwise.weight")![1].shape).toEqual([1, 7, 7, 16]);
+    expect(k7.forward(batch([1, 6, 6, 8], 1)).shape).toEqual([1, 6, 6, 8]);
   });
 });
