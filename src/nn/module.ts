@@ -7,7 +7,7 @@
  *   model.namedParameters()   // [["conv1.weight", Variable], ...] in registration order
  *   model.namedBuffers()      // [["bn1.running_mean", Tensor], ...]
  *   model.stateDict() / model.loadStateDict(map)
- *   model.train() / model.eval() / model.zeroGrad()
+ *   model.train() / model.eval() / model.zeroGrad() / model.setTrainable(false) (freeze)
  */
 import type { Variable } from "../autograd/index.js";
 import { ArgumentError, ShapeError } from "../errors/index.js";
@@ -139,6 +139,15 @@ export abstract class Module {
 
   eval(): this {
     return this.train(false);
+  }
+
+  /**
+   * Freezes (false) or unfreezes (true) every parameter below this module: frozen ones get no gradient, and
+   * ops then skip saving what only their gradient needs (e.g. a frozen conv keeps no input activation).
+   */
+  setTrainable(trainable: boolean): this {
+    for (const p of this.parameters()) p.requiresGrad = trainable;
+    return this;
   }
 
   /** Drops every parameter's gradient (the next backward starts from zero). */

@@ -128,6 +128,18 @@ describe("nn layers", () => {
     expect(up.namedParameters().map(([n, p]) => [n, p.shape])).toEqual([["weight", [5, 4, 4, 3]], ["bias", [5]]]);
   });
 
+  it("setTrainable(false) freezes a sub-module: no gradients there, and its conv is not even recorded", () => {
+    const rng = new Rng(3);
+    const model = new Sequential([["features", new Conv2d(2, 3, 3, rng)], ["pool", new GlobalAvgPool()], ["head", new Linear(3, 2, rng)]]);
+    (model.namedModules().find(([n]) => n === "features")![1]).setTrainable(false);
+    const loss = ag.softmaxCrossEntropy(model.forward(input([2, 5, 5, 2])), [0, 1]);
+    // only the head is on the tape: linear keeps its input (for dW) but not W (nothing below needs dx)
+    expect(ag.savedMemory(loss).byOp).toEqual({ linear: 2 * 3 * 4, softmaxCrossEntropy: 2 * 2 * 4 + 2 * 4 });
+    ag.backward(loss);
+    const grads = Object.fromEntries(model.namedParameters().map(([n, p]) => [n, p.grad !== null]));
+    expect(grads).toEqual({ "features.weight": false, "features.bias": false, "head.weight": true, "head.bias": true });
+  });
+
   it("Residual refuses a body whose output shape differs from the input", () => {
     const block = new Sequential([["res", new Residual(new Conv2d(2, 4, 1, new Rng(1)))]]);
     expect(() => block.forward(input([1, 3, 3, 2]))).toThrow("Residual 'res': body output [1, 3, 3, 4] differs from the shortcut [1, 3, 3, 2]");
