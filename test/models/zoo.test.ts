@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as ag from "../../src/autograd/index.js";
 import { ArgumentError } from "../../src/errors/index.js";
+import { poolThreads, setPoolThreads } from "../../src/kernels/index.js";
 import { createModel, InvertedResidual, modelNames } from "../../src/models/index.js";
 import type { Module } from "../../src/nn/index.js";
 import { SGD } from "../../src/optim/index.js";
@@ -70,19 +71,27 @@ describe("model zoo", () => {
     });
   }
 
-  it("training the same model twice from the same seed gives identical weights", () => {
-    const train = (): Float32Array[] => {
+  it("training the same model twice from the same seed gives identical weights, on one thread or two", () => {
+    const train = (threads: number): Float32Array[] => {
+      setPoolThreads(threads);
       const model = createModel("lenet5", new Rng(5));
       const opt = new SGD(model.namedParameters(), { lr: 0.1, momentum: 0.9 });
-      const x = batch([2, 28, 28, 1], 3);
+      const x = batch([8, 28, 28, 1], 3);
       for (let i = 0; i < 2; i++) {
         opt.zeroGrad();
-        ag.backward(loss(model, x, [3, 8]));
+        ag.backward(loss(model, x, [3, 8, 0, 1, 2, 9, 5, 5]));
         opt.step();
       }
       return model.parameters().map((p) => p.values);
     };
-    expect(train()).toEqual(train());
+    const initialThreads = poolThreads();
+    try {
+      const twoThreads = train(2);
+      expect(train(2)).toEqual(twoThreads);
+      expect(train(1)).toEqual(twoThreads);
+    } finally {
+      setPoolThreads(initialThreads);
+    }
   });
 
   it("InvertedResidual adds the input back only when stride is 1 and channels match", () => {
