@@ -12,7 +12,8 @@
   return base + (<usize>index << 2);
 }
 
-// Units: output rows (b, oy). Each output pixel accumulates its taps in registers, four channels at a time.
+// Units: output rows (b, oy). Each output pixel starts from the bias, then every valid tap adds
+// x * w over all channels in a tight f32x4 loop (the pixel's channels stay in L1 between taps).
 export function depthwiseForwardTask(args: usize, start: i32, end: i32, thread: i32): void {
   const x = <usize>ld(args, 0);
   const h = ld(args, 2), w = ld(args, 3), c = ld(args, 4);
@@ -22,42 +23,31 @@ export function depthwiseForwardTask(args: usize, start: i32, end: i32, thread: 
   const wts = <usize>ld(args, 15);
   const y = <usize>ld(args, 16);
   const bias = <usize>ld(args, 17);
+  const vecEnd = c & ~3;
   for (let unit = start; unit < end; unit++) {
     const b = unit / oh;
     const oy = unit - b * oh;
-    // the valid tap rows are the same for the whole output row
-    let ky0 = 0, ky1 = kh;
-    while (ky0 < kh && oy * sh - pt + ky0 * dh < 0) ky0++;
-    while (ky1 > ky0 && oy * sh - pt + (ky1 - 1) * dh >= h) ky1--;
     for (let ox = 0; ox < ow; ox++) {
       const yp = f32At(y, (unit * ow + ox) * c);
-      let kx0 = 0, kx1 = kw;
-      while (kx0 < kw && ox * sw - pl + kx0 * dw < 0) kx0++;
-      while (kx1 > kx0 && ox * sw - pl + (kx1 - 1) * dw >= w) kx1--;
-      let ch = 0;
-      for (; ch + 4 <= c; ch += 4) {
-        let acc = bias != 0 ? v128.load(f32At(bias, ch)) : f32x4.splat(0);
-        for (let ky = ky0; ky < ky1; ky++) {
-          const iy = oy * sh - pt + ky * dh;
-          const xRow = f32At(x, (b * h + iy) * w * c + ch);
-          const wRow = f32At(wts, ky * kw * c + ch);
-          for (let kx = kx0; kx < kx1; kx++) {
-            const ix = ox * sw - pl + kx * dw;
-            acc = f32x4.add(acc, f32x4.mul(v128.load(f32At(xRow, ix * c)), v128.load(f32At(wRow, kx * c))));
+      if (bias != 0) memory.copy(yp, bias, <usize>c << 2);
+      else memory.fill(yp, 0, <usize>c << 2);
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh - pt + ky * dh;
+        if (iy < 0 || iy >= h) continue;
+        for (let kx = 0; kx < kw; kx++) {
+          const ix = ox * sw - pl + kx * dw;
+          if (ix < 0 || ix >= w) continue;
+          const xp = f32At(x, ((b * h + iy) * w + ix) * c);
+          const wp = f32At(wts, (ky * kw + kx) * c);
+          for (let ch = 0; ch < vecEnd; ch += 4) {
+            const dp = f32At(yp, ch);
+            v128.store(dp, f32x4.add(v128.load(dp), f32x4.mul(v128.load(f32At(xp, ch)), v128.load(f32At(wp, ch)))));
+          }
+          for (let ch = vecEnd; ch < c; ch++) {
+            const dp = f32At(yp, ch);
+            store<f32>(dp, load<f32>(dp) + load<f32>(f32At(xp, ch)) * load<f32>(f32At(wp, ch)));
           }
         }
-        v128.store(f32At(yp, ch), acc);
-      }
-      for (; ch < c; ch++) {
-        let acc: f32 = bias != 0 ? load<f32>(f32At(bias, ch)) : 0;
-        for (let ky = ky0; ky < ky1; ky++) {
-          const iy = oy * sh - pt + ky * dh;
-          for (let kx = kx0; kx < kx1; kx++) {
-            const ix = ox * sw - pl + kx * dw;
-            acc += load<f32>(f32At(x, ((b * h + iy) * w + ix) * c + ch)) * load<f32>(f32At(wts, (ky * kw + kx) * c + ch));
-          }
-        }
-        store<f32>(f32At(yp, ch), acc);
       }
     }
   }
@@ -102,7 +92,8 @@ export function depthwiseBackwardInputTask(args: usize, start: i32, end: i32, th
 }
 
 // dw[tap, ch] = sum over positions of dy * x. Units: groups of four channels, so threads own disjoint
-// channels and each sum runs over positions in the same order whatever the split.
+// channels and each sum runs over positions in the same order whatever the split. Positions are the outer
+// loop (one pass over dy and x, the thread's slice of dw stays in L1), taps and channels inside.
 export function depthwiseBackwardFilterTask(args: usize, start: i32, end: i32, thread: i32): void {
   const x = <usize>ld(args, 0);
   const n = ld(args, 1), h = ld(args, 2), w = ld(args, 3), c = ld(args, 4);
@@ -115,27 +106,29 @@ export function depthwiseBackwardFilterTask(args: usize, start: i32, end: i32, t
   const c1 = min(end * 4, c);
   const vecEnd = c0 + ((c1 - c0) & ~3);
   for (let tap = 0; tap < kh * kw; tap++) {
-    const ky = tap / kw;
-    const kx = tap - ky * kw;
     const dst = f32At(dwts, tap * c);
-    for (let ch = c0; ch < vecEnd; ch += 4) v128.store(f32At(dst, ch), f32x4.splat(0));
-    for (let ch = vecEnd; ch < c1; ch++) store<f32>(f32At(dst, ch), 0);
-    for (let b = 0; b < n; b++) {
-      for (let oy = 0; oy < oh; oy++) {
-        const iy = oy * sh - pt + ky * dh;
-        if (iy < 0 || iy >= h) continue;
-        for (let ox = 0; ox < ow; ox++) {
-          const ix = ox * sw - pl + kx * dw;
-          if (ix < 0 || ix >= w) continue;
-          const g = f32At(dy, ((b * oh + oy) * ow + ox) * c);
-          const xp = f32At(x, ((b * h + iy) * w + ix) * c);
-          for (let ch = c0; ch < vecEnd; ch += 4) {
-            const dp = f32At(dst, ch);
-            v128.store(dp, f32x4.add(v128.load(dp), f32x4.mul(v128.load(f32At(g, ch)), v128.load(f32At(xp, ch)))));
-          }
-          for (let ch = vecEnd; ch < c1; ch++) {
-            const dp = f32At(dst, ch);
-            store<f32>(dp, load<f32>(dp) + load<f32>(f32At(g, ch)) * load<f32>(f32At(xp, ch)));
+    for (let ch = c0; ch < c1; ch++) store<f32>(f32At(dst, ch), 0);
+  }
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        const g = f32At(dy, ((b * oh + oy) * ow + ox) * c);
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - pt + ky * dh;
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - pl + kx * dw;
+            if (ix < 0 || ix >= w) continue;
+            const xp = f32At(x, ((b * h + iy) * w + ix) * c);
+            const dst = f32At(dwts, (ky * kw + kx) * c);
+            for (let ch = c0; ch < vecEnd; ch += 4) {
+              const dp = f32At(dst, ch);
+              v128.store(dp, f32x4.add(v128.load(dp), f32x4.mul(v128.load(f32At(g, ch)), v128.load(f32At(xp, ch)))));
+            }
+            for (let ch = vecEnd; ch < c1; ch++) {
+              const dp = f32At(dst, ch);
+              store<f32>(dp, load<f32>(dp) + load<f32>(f32At(g, ch)) * load<f32>(f32At(xp, ch)));
+            }
           }
         }
       }
