@@ -47,14 +47,17 @@ const CONSTS = memory.data<u32>([0x40000000, 0, 0x40000000, 0, 0x80000000, 0x800
 @inline function toBytes(a: v128, b: v128, oc: usize): v128 {
   const h = i16x8.add_sat_s(i16x8.narrow_i32x4_s(a, b), v128.load(oc));
   const v = i8x16.narrow_i16x8_s(h, h);
+  // [-128, 127] (ReLU with zero point -128, or no activation) is the saturation itself: nothing to clamp
+  if (load<i32>(oc, 48) == 0) return v;
   return i8x16.min_s(i8x16.max_s(v, v128.load(oc, 16)), v128.load(oc, 32));
 }
 
-// Fills the 48-byte output-constant block of an op (called once at prepare).
+// Fills the 52-byte output-constant block of an op (called once at prepare): +48 says whether to clamp.
 export function outputConstants(oc: usize, zp: i32, actMin: i32, actMax: i32): void {
   v128.store(oc, i16x8.splat(<i16>zp));
   v128.store(oc, i8x16.splat(<i8>actMin), 16);
   v128.store(oc, i8x16.splat(<i8>actMax), 32);
+  store<i32>(oc, actMin > -128 || actMax < 127 ? 1 : 0, 48);
 }
 
 @inline function storeBytes(dst: usize, v: v128, n: i32): void {

@@ -111,7 +111,7 @@ export class Int8Runtime {
 
   /** A block holding an op's output zero point and clamp as vectors (see outputConstants in int8.entry.ts). */
   outputConstants(zp: number, actMin: number, actMax: number): number {
-    const ptr = this.alloc(48);
+    const ptr = this.alloc(52);
     this.exports.outputConstants(ptr, zp, actMin, actMax);
     return ptr;
   }
