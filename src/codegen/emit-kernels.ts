@@ -60,18 +60,19 @@ function requant(l: { p: { outputMultiplier: Int32Array; outputShift: Int32Array
 
 /**
  * In-place 1x1 convolution: output pixel p reads only input pixel p, which is first copied to a one-pixel
- * scratch buffer. Going forwards when outC <= inC (or backwards when outC > inC), a write never reaches an
- * input pixel still to be read.
+ * scratch buffer. Input and output end at the same byte (the planner right-aligns shared buffers), so going
+ * forwards when the output is at least as wide (backwards when narrower) a write never reaches an input pixel
+ * still to be read.
  */
 function emitPointwiseInplace(l: Extract<Layer, { kind: "conv" }>, n: string): string {
   const p = l.p;
   const pixels = p.outH * p.outW;
-  const pixel = p.outC <= p.inC ? "i" : `${pixels - 1} - i`;
-  return `static void ${n}_inplace(int8_t *buf, int8_t *tmp) {
+  const pixel = p.outC >= p.inC ? "i" : `${pixels - 1} - i`;
+  return `static void ${n}_inplace(int8_t *in, int8_t *out, int8_t *tmp) {
   for (int i = 0; i < ${pixels}; i++) {
     const int px = ${pixel};
-    for (int c = 0; c < ${p.inC}; c++) tmp[c] = buf[px * ${p.inC} + c];
-    int8_t *o = buf + px * ${p.outC};
+    for (int c = 0; c < ${p.inC}; c++) tmp[c] = in[px * ${p.inC} + c];
+    int8_t *o = out + px * ${p.outC};
     for (int oc = 0; oc < ${p.outC}; oc++) {
       const int8_t *w = ${n}_w + oc * ${p.inC};
       int32_t acc = ${n}_b[oc];
@@ -152,10 +153,11 @@ function emitDepthwise(l: Extract<Layer, { kind: "depthwise" }>, n: string, inpl
 `;
   else {
     // TinyEngine's in-place depthwise: channel c is copied out, then its outputs overwrite channel c's slots,
-    // which nothing else reads (output pixel p of channel c lands on input slot p*C + c, already copied).
-    t.code += `static void ${n}_inplace(int8_t *buf, int8_t *tmp) {
+    // which nothing else reads. Output and input end at the same byte, so out - in is a whole number of
+    // pixels: output (p, c) lands on an input slot of channel c, already copied.
+    t.code += `static void ${n}_inplace(int8_t *in, int8_t *out, int8_t *tmp) {
   for (int c = 0; c < ${p.outC}; c++) {
-    for (int i = 0; i < ${p.inH * p.inW}; i++) tmp[i] = buf[i * ${p.inC} + c];
+    for (int i = 0; i < ${p.inH * p.inW}; i++) tmp[i] = in[i * ${p.inC} + c];
     for (int oy = 0; oy < ${p.outH}; oy++) {
       for (int ox = 0; ox < ${p.outW}; ox++) {
         const int iyb = oy * ${p.strideH} - ${p.padTop};
@@ -170,7 +172,7 @@ function emitDepthwise(l: Extract<Layer, { kind: "depthwise" }>, n: string, inpl
             acc += (tmp[iy * ${p.inW} + ix] + ${p.inputOffset}) * ${n}_w[(ky * ${p.filterW} + kx) * ${p.outC} + c];
           }
         }
-        buf[(oy * ${p.outW} + ox) * ${p.outC} + c] = ${requant(l, n, "c")};
+        out[(oy * ${p.outW} + ox) * ${p.outC} + c] = ${requant(l, n, "c")};
       }
     }
   }

@@ -33,7 +33,7 @@ function fullCall(graph: Graph, plan: MemoryPlan, l: Layer): string {
     case "maxpool":
     case "depthwise": {
       const s = l.kind === "depthwise" ? plan.inplaceDepthwise.get(l.op) : l.kind === "conv" ? plan.inplacePointwise.get(l.op) : undefined;
-      if (s) return `  ${n}_inplace(${at(plan, l.input)}, ARENA + ${s.offset});`;
+      if (s) return `  ${n}_inplace(${at(plan, l.input)}, ${at(plan, l.output)}, ARENA + ${s.offset});`;
       return `  ${n}(${at(plan, l.input)}, 0, 0, ${inT[2]}, ${at(plan, l.output)}, ${outT[2]}, 0, ${outT[1]}, 0, ${outT[2]});`;
     }
     case "fc":

@@ -1,5 +1,6 @@
 export * from "./lifetimes.js";
 export * from "./greedy.js";
+export * from "./profile-place.js";
 export * from "./window-ops.js";
 export * from "./patch.js";
 export * from "./plan.js";

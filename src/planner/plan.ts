@@ -10,6 +10,7 @@
  */
 import { consumersOf, type Graph } from "../graph/index.js";
 import { alignUp, greedyPlace } from "./greedy.js";
+import { placeRightAligned, type Segment } from "./profile-place.js";
 import { tensorLifetimes } from "./lifetimes.js";
 import { planPatches, type PatchPlan } from "./patch.js";
 import { windowOpOf } from "./window-ops.js";
@@ -23,6 +24,18 @@ export interface PlannedBuffer {
   first: number;
   last: number;
   offset: number;
+  /** Occupancy over time (dietml: right-aligned to offset + size); one segment per member or scratch. */
+  segments: Segment[];
+}
+
+/** One tensor or scratch area with its bytes and lifetime; `group` names the buffer it shares. */
+export interface Allocation {
+  label: string;
+  group: number;
+  offset: number;
+  bytes: number;
+  first: number;
+  last: number;
 }
 
 export interface PlanOptions {
@@ -43,6 +56,8 @@ export interface MemoryPlan {
   buffers: PlannedBuffer[];
   /** Peak SRAM for activations: the arena's high-water mark, scratch included. */
   arenaBytes: number;
+  /** Every tensor and scratch area at its byte offset (what the overlap property is checked on). */
+  allocations: Allocation[];
   /** Largest scratch footprint alive at any one op (part of arenaBytes). */
   scratchBytes: number;
   tensorOffset: Map<number, number>;
@@ -154,11 +169,12 @@ function planExact(graph: Graph, options: PlanOptions): MemoryPlan {
     const root = groups.find(l.tensor);
     let b = bufferOfGroup.get(root);
     if (!b) {
-      b = { label: "", kind: "tensor", tensors: [], size: 0, first: l.first, last: l.last, offset: 0 };
+      b = { label: "", kind: "tensor", tensors: [], size: 0, first: l.first, last: l.last, offset: 0, segments: [] };
       bufferOfGroup.set(root, b);
       buffers.push(b);
     }
     b.tensors.push(l.tensor);
+    b.segments.push({ first: l.first, last: l.last, size: alignUp(l.bytes, alignment) });
     b.size = Math.max(b.size, alignUp(l.bytes, alignment));
     b.first = Math.min(b.first, l.first);
     b.last = Math.max(b.last, l.last);
@@ -167,30 +183,42 @@ function planExact(graph: Graph, options: PlanOptions): MemoryPlan {
   const scratchOf = new Map<number, PlannedBuffer>();
   for (const opIndex of inplaceOps) {
     const w = windowOpOf(graph, graph.ops[opIndex]!)!;
-    const s: PlannedBuffer = { label: `op${opIndex} depthwise channel`, kind: "scratch", tensors: [], size: alignUp(w.inH * w.inW, alignment), first: opIndex, last: opIndex, offset: 0 };
+    const s: PlannedBuffer = { label: `op${opIndex} depthwise channel`, kind: "scratch", tensors: [], size: alignUp(w.inH * w.inW, alignment), first: opIndex, last: opIndex, offset: 0, segments: [] };
     buffers.push(s);
     scratchOf.set(opIndex, s);
   }
   const pixelScratchOf = new Map<number, PlannedBuffer>();
   for (const opIndex of pointwiseOps) {
     const w = windowOpOf(graph, graph.ops[opIndex]!)!;
-    const s: PlannedBuffer = { label: `op${opIndex} 1x1 pixel`, kind: "scratch", tensors: [], size: alignUp(w.inC, alignment), first: opIndex, last: opIndex, offset: 0 };
+    const s: PlannedBuffer = { label: `op${opIndex} 1x1 pixel`, kind: "scratch", tensors: [], size: alignUp(w.inC, alignment), first: opIndex, last: opIndex, offset: 0, segments: [] };
     buffers.push(s);
     pixelScratchOf.set(opIndex, s);
   }
   const patchBuffers: PlannedBuffer[] = [];
   if (patch) {
     patch.bufferBytes.forEach((bytes, j) => {
-      const b: PlannedBuffer = { label: `patch of op${j} output`, kind: "patch", tensors: [], size: alignUp(bytes, alignment), first: 0, last: stageEnd, offset: 0 };
+      const b: PlannedBuffer = { label: `patch of op${j} output`, kind: "patch", tensors: [], size: alignUp(bytes, alignment), first: 0, last: stageEnd, offset: 0, segments: [] };
       buffers.push(b);
       patchBuffers.push(b);
     });
   }
 
-  const placement = greedyPlace(buffers);
+  for (const b of buffers) if (b.segments.length === 0) b.segments.push({ first: b.first, last: b.last, size: b.size });
+  // TFLM's plan keeps its own placement (what we compare against); dietml right-aligns shared buffers.
+  const placement = dietml ? placeRightAligned(buffers) : greedyPlace(buffers);
   buffers.forEach((b, i) => (b.offset = placement.offsets[i]!));
   const tensorOffset = new Map<number, number>();
-  for (const b of buffers) for (const t of b.tensors) tensorOffset.set(t, b.offset);
+  const allocations: Allocation[] = [];
+  buffers.forEach((b, group) => {
+    for (const t of b.tensors) {
+      const l = life.get(t)!;
+      // Members end together at the buffer's top: what the in-place kernels' write order relies on.
+      const offset = dietml ? b.offset + b.size - l.bytes : b.offset;
+      tensorOffset.set(t, offset);
+      allocations.push({ label: `t${t}`, group, offset, bytes: l.bytes, first: l.first, last: l.last });
+    }
+    if (b.tensors.length === 0) allocations.push({ label: b.label, group, offset: b.offset, bytes: b.size, first: b.first, last: b.last });
+  });
   const inplaceDepthwise = new Map<number, { offset: number; size: number }>();
   for (const [op, s] of scratchOf) inplaceDepthwise.set(op, { offset: s.offset, size: s.size });
   const inplacePointwise = new Map<number, { offset: number; size: number }>();
@@ -204,10 +232,12 @@ function planExact(graph: Graph, options: PlanOptions): MemoryPlan {
     let live = 0;
     let scratch = 0;
     for (const b of buffers) {
-      if (b.first > t || b.last < t) continue;
-      extent = Math.max(extent, b.offset + b.size);
-      live += b.size;
-      if (b.kind !== "tensor") scratch += b.size;
+      let here = 0;
+      for (const s of b.segments) if (s.first <= t && t <= s.last) here = Math.max(here, s.size);
+      if (here === 0) continue;
+      extent = Math.max(extent, dietml ? b.offset + b.size : b.offset + here);
+      live += here;
+      if (b.kind !== "tensor") scratch += here;
     }
     scratchBytes = Math.max(scratchBytes, scratch);
     liveSum += live;
@@ -218,6 +248,7 @@ function planExact(graph: Graph, options: PlanOptions): MemoryPlan {
     alignment,
     buffers,
     arenaBytes: placement.arenaBytes,
+    allocations,
     scratchBytes,
     tensorOffset,
     inplaceDepthwise,

@@ -52,14 +52,16 @@ describe.skipIf(!HAVE_CC)("generated C on the host (ASan + UBSan, -Werror)", () 
     checkModel("vww_96_int8", { strategy: "tflm" }, 5, 0);
   });
 
-  it("a graph with dilation, VALID padding, depth multiplier 2, max/avg pool, ADD, widening in-place 1x1 conv, FC, softmax matches the engine (plain and patched)", () => {
+  it("a graph with dilation, VALID padding, depth multiplier 2, max/avg pool, ADD, in-place widening/narrowing 1x1 convs, FC, softmax matches the engine (plain and patched)", () => {
     const withFc = mixedGraph();
     withFc.ops.pop();
     withFc.outputs = [withFc.ops[withFc.ops.length - 1]!.outputs[0]!];
-    // The widening 1x1 conv runs in place (backwards, pixel by pixel) in the chosen plan.
-    expect(planMemory(mixedGraph(), { strategy: "dietml" }).inplacePointwise.size).toBe(1);
     for (const graph of [mixedGraph(), withFc]) {
-      for (const options of [{ strategy: "dietml" }, { strategy: "dietml", patch: { depth: 2, grid: 2 } }] as PlanOptions[]) {
+      // Forcing every in-place candidate covers the widening (forwards) and narrowing (backwards) 1x1 convs.
+      const every = planMemory(graph, { strategy: "dietml", inplace: [] }).inplaceCandidates;
+      expect(planMemory(graph, { strategy: "dietml", inplace: every }).inplacePointwise.size).toBe(2);
+      const plans: PlanOptions[] = [{ strategy: "dietml" }, { strategy: "dietml", inplace: every }, { strategy: "dietml", patch: { depth: 2, grid: 2 } }];
+      for (const options of plans) {
         const dir = buildAsan(graph, options, "mixed");
         const rng = new Rng(11);
         const inputs = Array.from({ length: 6 }, () => randomInt8(rng, 13 * 11 * 4));

@@ -56,7 +56,7 @@ function bias(rng: Rng, n: number): Int32Array {
 
 /**
  * A small graph exercising what the MLPerf models do not: VALID padding with dilation, per-tensor and per-channel
- * weights, depth multiplier 2, RELU6, MAX_POOL, an ADD of two branches, a widening 1x1 conv, FC and SOFTMAX.
+ * weights, depth multiplier 2, RELU6, MAX_POOL, an ADD of two branches, a widening and a narrowing 1x1 conv, FC and SOFTMAX.
  */
 export function mixedGraph(seed = 7): Graph {
   const rng = new Rng(seed);
@@ -74,15 +74,18 @@ export function mixedGraph(seed = 7): Graph {
     { shape: [1, 3, 3, 12], dtype: "i8", quant: q(0.08, -10) }, // 7 max pool
     { shape: [1, 3, 3, 12], dtype: "i8", quant: q(0.08, -10) }, // 8 avg pool
     { shape: [1, 3, 3, 12], dtype: "i8", quant: q(0.12, 3) }, // 9 add
-    { shape: [2], dtype: "i32", data: Int32Array.from([1, 144]) }, // 10 reshape shape
-    { shape: [1, 144], dtype: "i8", quant: q(0.12, 3) }, // 11
-    { shape: [10, 144], dtype: "i8", quant: q(0.01, 0), data: ints(rng, 1440, -12, 12) }, // 12 FC weights, per tensor
+    { shape: [2], dtype: "i32", data: Int32Array.from([1, 72]) }, // 10 reshape shape
+    { shape: [1, 72], dtype: "i8", quant: q(0.12, 3) }, // 11
+    { shape: [10, 72], dtype: "i8", quant: q(0.01, 0), data: ints(rng, 720, -12, 12) }, // 12 FC weights, per tensor
     { shape: [10], dtype: "i32", data: bias(rng, 10) }, // 13
     { shape: [1, 10], dtype: "i8", quant: q(0.1, 2) }, // 14
     { shape: [1, 10], dtype: "i8", quant: q(1 / 256, -128) }, // 15 softmax
     { shape: [16, 1, 1, 12], dtype: "i8", quant: perChannel(16), data: ints(rng, 192, -127, 127) }, // 16 1x1 conv widening 12 -> 16
     { shape: [16], dtype: "i32", data: bias(rng, 16) }, // 17
     { shape: [1, 3, 3, 16], dtype: "i8", quant: q(0.1, 4) }, // 18
+    { shape: [8, 1, 1, 16], dtype: "i8", quant: perChannel(8), data: ints(rng, 128, -127, 127) }, // 19 1x1 conv narrowing 16 -> 8
+    { shape: [8], dtype: "i32", data: bias(rng, 8) }, // 20
+    { shape: [1, 3, 3, 8], dtype: "i8", quant: q(0.2, -6) }, // 21
   ];
   const pool = (f: number) => ({ type: "Pool2DOptions" as const, padding: "SAME" as const, strideH: 2, strideW: 2, filterHeight: f, filterWidth: f, fusedActivation: "NONE" as const });
   return buildGraph(t, [
@@ -92,7 +95,8 @@ export function mixedGraph(seed = 7): Graph {
     { kind: "AVERAGE_POOL_2D", inputs: [6], outputs: [8], options: pool(3) },
     { kind: "ADD", inputs: [7, 8], outputs: [9], options: { type: "AddOptions", fusedActivation: "NONE", potScaleInt16: false } },
     { kind: "CONV_2D", inputs: [9, 16, 17], outputs: [18], options: { type: "Conv2DOptions", padding: "SAME", strideH: 1, strideW: 1, dilationHFactor: 1, dilationWFactor: 1, fusedActivation: "NONE", quantizedBiasType: "f32" } },
-    { kind: "RESHAPE", inputs: [18, 10], outputs: [11], options: { type: "None" } },
+    { kind: "CONV_2D", inputs: [18, 19, 20], outputs: [21], options: { type: "Conv2DOptions", padding: "SAME", strideH: 1, strideW: 1, dilationHFactor: 1, dilationWFactor: 1, fusedActivation: "RELU", quantizedBiasType: "f32" } },
+    { kind: "RESHAPE", inputs: [21, 10], outputs: [11], options: { type: "None" } },
     { kind: "FULLY_CONNECTED", inputs: [11, 12, 13], outputs: [14], options: { type: "FullyConnectedOptions", fusedActivation: "NONE", weightsFormat: "DEFAULT", keepNumDims: false, asymmetricQuantizeInputs: false, quantizedBiasType: "f32" } },
     { kind: "SOFTMAX", inputs: [14], outputs: [15], options: { type: "SoftmaxOptions", beta: 1 } },
   ], [15]);

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readTflite, type Graph, type GraphOp, type GraphTensor } from "../../src/graph/index.js";
-import { greedyPlace, patchableDepth, planMemory, tensorLifetimes, type MemoryPlan } from "../../src/planner/index.js";
+import { greedyPlace, patchableDepth, planMemory, type MemoryPlan } from "../../src/planner/index.js";
 import { Rng } from "../../src/tensor/rng.js";
 
 const MODELS = "/work/shared/models/mlperf-tiny";
 
-/** A random DAG of depthwise convs (stride 1 or 2), ADDs and RESHAPEs over [1,h,w,c] int8 tensors. */
+/** A random DAG of depthwise convs (stride 1 or 2), 1x1 convs, ADDs and RESHAPEs over [1,h,w,c] int8 tensors. */
 function randomGraph(rng: Rng): Graph {
   const tensors: GraphTensor[] = [];
   const add = (shape: number[], data?: Uint8Array): number => {
@@ -18,11 +18,18 @@ function randomGraph(rng: Rng): Graph {
   const nOps = 1 + rng.int(14);
   for (let i = 0; i < nOps; i++) {
     const pick = (): number => activations[activations.length - 1 - rng.int(Math.min(4, activations.length))]!;
-    const r = rng.int(3);
+    const r = rng.int(4);
     const src = pick();
     const shape = tensors[src]!.shape;
     let op: GraphOp;
-    if (r === 0 && shape.length === 4) {
+    if (r === 3 && shape.length === 4) {
+      const [, h, w, c] = shape as [number, number, number, number];
+      const oc = 1 + rng.int(12);
+      const filter = add([oc, 1, 1, c], new Uint8Array(oc * c));
+      const out = add([1, h, w, oc]);
+      op = { index: i, kind: "CONV_2D", version: 1, inputs: [src, filter, -1], outputs: [out],
+        options: { type: "Conv2DOptions", padding: "SAME", strideH: 1, strideW: 1, fusedActivation: "NONE", dilationHFactor: 1, dilationWFactor: 1, quantizedBiasType: "f32" } };
+    } else if (r === 0 && shape.length === 4) {
       const [, h, w, c] = shape as [number, number, number, number];
       const s = 1 + rng.int(2);
       const filter = add([1, 3, 3, c], new Uint8Array(9 * c));
@@ -44,28 +51,27 @@ function randomGraph(rng: Rng): Graph {
   return { tensors, ops, inputs: [0], outputs: [...new Set(outputs)], version: 3, metadata: [], signatures: [] };
 }
 
-/** Every pair of buffers alive at the same op occupies disjoint bytes; every tensor fits the arena. */
-function checkNoOverlap(graph: Graph, plan: MemoryPlan): void {
-  const bs = plan.buffers;
-  for (let i = 0; i < bs.length; i++) {
-    const a = bs[i]!;
-    expect(a.offset + a.size).toBeLessThanOrEqual(plan.arenaBytes);
-    for (let j = i + 1; j < bs.length; j++) {
-      const b = bs[j]!;
+/**
+ * Every two allocations (tensors, scratch, patch buffers) alive at the same op occupy disjoint bytes unless they
+ * share one buffer by design (in place); those hand over at a single op. Everything fits the arena.
+ */
+function checkNoOverlap(plan: MemoryPlan): void {
+  const all = plan.allocations;
+  for (let i = 0; i < all.length; i++) {
+    const a = all[i]!;
+    expect(a.offset).toBeGreaterThanOrEqual(0);
+    expect(a.offset + a.bytes).toBeLessThanOrEqual(plan.arenaBytes);
+    for (let j = i + 1; j < all.length; j++) {
+      const b = all[j]!;
       const together = !(a.first > b.last || b.first > a.last);
-      const disjoint = a.offset + a.size <= b.offset || b.offset + b.size <= a.offset;
-      if (together && a.size > 0 && b.size > 0) expect(disjoint, `${a.label} and ${b.label}`).toBe(true);
+      if (!together || a.bytes === 0 || b.bytes === 0) continue;
+      if (a.group === b.group) {
+        expect(a.first === b.last || b.first === a.last, `${a.label} and ${b.label} share a buffer beyond one op`).toBe(true);
+        continue;
+      }
+      const disjoint = a.offset + a.bytes <= b.offset || b.offset + b.bytes <= a.offset;
+      expect(disjoint, `${a.label} and ${b.label}`).toBe(true);
     }
-  }
-  // Tensors sharing one buffer (in place) hand it over at one op: never two alive across more than that op.
-  const life = new Map(tensorLifetimes(graph).map((l) => [l.tensor, l]));
-  for (const b of bs) {
-    const ts = b.tensors.map((t) => life.get(t)!).sort((x, y) => x.first - y.first);
-    for (let k = 1; k < ts.length; k++) expect(ts[k]!.first).toBeGreaterThanOrEqual(ts[k - 1]!.last);
-  }
-  for (const l of life.values()) {
-    if (!plan.tensorOffset.has(l.tensor)) continue;
-    expect(plan.tensorOffset.get(l.tensor)! + l.bytes).toBeLessThanOrEqual(plan.arenaBytes);
   }
 }
 
@@ -84,15 +90,20 @@ describe("memory planner", () => {
   it("property: on random graphs no two tensors alive at the same time overlap (tflm, dietml, patch)", () => {
     const rng = new Rng(20261125);
     let patched = 0;
+    let inplaced = 0;
     for (let trial = 0; trial < 300; trial++) {
       const graph = randomGraph(rng);
-      checkNoOverlap(graph, planMemory(graph, { strategy: "tflm" }));
-      checkNoOverlap(graph, planMemory(graph, { strategy: "dietml" }));
+      checkNoOverlap(planMemory(graph, { strategy: "tflm" }));
+      checkNoOverlap(planMemory(graph, { strategy: "dietml" }));
+      const every = planMemory(graph, { strategy: "dietml", inplace: [] }).inplaceCandidates;
+      const forced = planMemory(graph, { strategy: "dietml", inplace: every });
+      checkNoOverlap(forced);
+      inplaced += forced.inplaceDepthwise.size + forced.inplacePointwise.size;
       const depth = patchableDepth(graph);
       if (depth > 0) {
         const d = 1 + rng.int(depth);
         try {
-          checkNoOverlap(graph, planMemory(graph, { strategy: "dietml", patch: { depth: d, grid: 2 + rng.int(2) } }));
+          checkNoOverlap(planMemory(graph, { strategy: "dietml", patch: { depth: d, grid: 2 + rng.int(2) } }));
           patched++;
         } catch (e) {
           expect((e as Error).name).toBe("ArgumentError");
@@ -100,6 +111,7 @@ describe("memory planner", () => {
       }
     }
     expect(patched).toBeGreaterThan(20);
+    expect(inplaced).toBeGreaterThan(100);
   });
 
   it("reproduces TFLM's greedy arena and improves on it for the MLPerf Tiny models", () => {
@@ -108,7 +120,8 @@ describe("memory planner", () => {
     expect(planMemory(vww, { strategy: "tflm" }).arenaBytes).toBe(64512);
     expect(planMemory(kws, { strategy: "tflm" }).arenaBytes).toBe(16000);
     const dw = planMemory(vww, { strategy: "dietml" });
-    expect(dw.arenaBytes).toBe(55296);
+    // The floor for vww: op 0 holds its 96x96x3 input and 48x48x8 output.
+    expect(dw.arenaBytes).toBe(46080);
     expect(dw.inplaceDepthwise.size).toBeGreaterThan(5);
     // In-place 1x1 convs: kws keeps one 25x5x64 buffer plus one-channel / one-pixel scratch.
     const k = planMemory(kws, { strategy: "dietml" });
