@@ -11,3 +11,4 @@ export * from "./onnx/index.js";
 export * from "./transforms/compact.js";
 export * from "./transforms/fuse-activations.js";
 export * from "./read-model.js";
+export * from "./transforms/fold-quantization.js";

@@ -138,17 +138,20 @@ describe("ONNX import errors", () => {
     expect(() => readOnnx(new TextEncoder().encode("this is not a model"), "g.onnx")).toThrow(DietmlError);
   });
 
-  it("fuzz: 1,500 mutants of an ONNX model give a graph or a DietmlError, never a crash", () => {
+  it("fuzz: 2,000 mutants of a float and a quantized ONNX model give a graph or a DietmlError, never a crash", () => {
     const rng = new Rng(21);
-    const model = pytorchStyleModel(new Rng(2));
-    const everywhere = Int32Array.from({ length: model.length }, (_, i) => i);
+    const models = [pytorchStyleModel(new Rng(2)), writeOnnx(readTflite(modelBytes("kws_ref_model")))];
     const failures: string[] = [];
     let accepted = 0;
-    for (let i = 0; i < 1500; i++) {
+    for (let i = 0; i < 2000; i++) {
+      const model = models[i % 2]!;
+      const everywhere = Int32Array.from({ length: Math.min(model.length, 4096) }, () => rng.int(model.length));
       const m = mutate(model, everywhere, rng);
       try {
-        readOnnx(m.bytes, "fuzz.onnx");
+        const g = readOnnx(m.bytes, "fuzz.onnx");
         accepted++;
+        const compiled = prepareModel(g);
+        compiled.invoke(compiled.inputTensors.map((t) => new Array<number>(t.shape.reduce((a, b) => a * b, 1)).fill(0)));
       } catch (e) {
         if (!(e instanceof DietmlError)) failures.push(`${m.how}: ${(e as Error).name}: ${(e as Error).message}`);
       }
@@ -167,5 +170,24 @@ describe("readModel", () => {
     expect(readModel(onnx, "m.onnx").ops.length).toBe(readModel(tflite, "m.tflite").ops.length);
     expect(() => readModel(new TextEncoder().encode("PK\u0003\u0004zip"), "m.zip")).toThrow(/neither a TFLite model .* nor an ONNX model/);
     expect(() => readModel(new Uint8Array(0), "e")).toThrow(FileFormatError);
+  });
+});
+
+describe("quantized ONNX import (QDQ and QLinearConv)", () => {
+  it.each(["vww_96_int8", "kws_ref_model"])("%s: writeOnnx -> readOnnx gives back the int8 graph, bit-exact with TFLite Micro", (name) => {
+    const original = readTflite(modelBytes(name), name);
+    const imported = readOnnx(writeOnnx(original), `${name}.onnx`);
+    expect(imported.ops.map((o) => o.kind)).toEqual(original.ops.map((o) => o.kind));
+    imported.tensors.forEach((t) => {
+      if (!t.data) expect(t.dtype).toBe("i8");
+    });
+    const model = prepareModel(imported);
+    for (let n = 0; n < 5; n++) {
+      const id = String(n).padStart(2, "0");
+      const x = readFileSync(new URL(`${name}/input_${id}.bin`, GOLDEN));
+      const want = readFileSync(new URL(`${name}/output_${id}.bin`, GOLDEN));
+      const got = model.invoke([new Int8Array(x.buffer, x.byteOffset, x.length)]).outputs[0]!;
+      expect(Array.from(got)).toEqual(Array.from(new Int8Array(want.buffer, want.byteOffset, want.length)));
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compactGraph, fuseActivations, readTflite, validateGraph, type Graph, type OpOptions } from "../../src/graph/index.js";
+import { compactGraph, foldQuantization, fuseActivations, readTflite, validateGraph, type Graph, type OpOptions } from "../../src/graph/index.js";
 import { tensor } from "./build.js";
 import { modelBytes } from "./models.js";
 
@@ -60,5 +60,52 @@ describe("compactGraph", () => {
   it("keeps a real model intact", () => {
     const g = readTflite(modelBytes("kws_ref_model"), "kws");
     expect(compactGraph(g).tensors.length).toBe(g.tensors.length);
+  });
+});
+
+describe("foldQuantization", () => {
+  const q = (scale: number, zeroPoint: number) => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
+  /** xq (u8) -> DEQUANTIZE -> ADD(·, ·) -> QUANTIZE -> yq (u8): the QDQ form of an int8 ADD. */
+  function qdqAdd(): Graph {
+    const tensors = [
+      tensor(0, [4], { dtype: "u8", quant: q(0.1, 128) }),
+      tensor(1, [4]),
+      tensor(2, [4]),
+      tensor(3, [4], { dtype: "u8", quant: q(0.2, 130) }),
+    ];
+    return {
+      tensors,
+      ops: [
+        { index: 0, kind: "DEQUANTIZE", version: 1, inputs: [0], outputs: [1], options: { type: "DequantizeOptions" } },
+        { index: 1, kind: "ADD", version: 1, inputs: [1, 1], outputs: [2], options: ADD },
+        { index: 2, kind: "QUANTIZE", version: 1, inputs: [2], outputs: [3], options: { type: "QuantizeOptions" } },
+      ],
+      inputs: [0],
+      outputs: [3],
+      version: 3,
+      metadata: [],
+      signatures: [],
+    };
+  }
+
+  it("turns DEQUANTIZE -> ADD -> QUANTIZE into an int8 ADD, uint8 shifted to int8", () => {
+    const folded = foldQuantization(qdqAdd());
+    validateGraph(folded);
+    expect(folded.ops.map((o) => o.kind)).toEqual(["ADD"]);
+    expect(folded.tensors.map((t) => [t.dtype, t.quant?.zeroPoint[0]])).toEqual([["i8", 0], ["i8", 2]]);
+  });
+
+  it("leaves an op with a float constant operand in float between the converters", () => {
+    const g = qdqAdd();
+    g.tensors.push(tensor(4, [4], { data: new Uint8Array(16) }));
+    g.ops[1]!.inputs = [1, 4];
+    const folded = foldQuantization(g);
+    validateGraph(folded);
+    expect(folded.ops.map((o) => o.kind)).toEqual(["DEQUANTIZE", "ADD", "QUANTIZE"]);
+  });
+
+  it("returns a graph without converters unchanged", () => {
+    const g = readTflite(modelBytes("vww_96_float"), "vww");
+    expect(foldQuantization(g)).toBe(g);
   });
 });

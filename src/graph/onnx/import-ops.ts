@@ -2,6 +2,7 @@
 import type { FusedActivation, Padding } from "../options.js";
 import type { OnnxNode } from "./onnx-model.js";
 import { floatAttr, intAttr, intsAttr, stringAttr, type ImportValue, type Importer } from "./importer.js";
+import { quantRules } from "./import-quant.js";
 
 type ImportRule = (im: Importer, node: OnnxNode) => void;
 
@@ -62,7 +63,8 @@ const conv: ImportRule = (im, node) => {
   const win = window(im, node, [h!, w!], [kh, kw], strides, dilations);
   if (win.extraPads) x = padFirst(im, node, x, win.extraPads);
   const bias = im.constant(node, 2);
-  const biasT = bias ? im.addConstant(bias.name, [o], im.floats(node, bias)) : im.addConstant(`${node.name}_bias`, [o], new Float32Array(o));
+  // A quantized (int32) bias stays integer for the int8 conv the quantization pass will form.
+  const biasT = bias?.quant ? im.addInitializer(bias) : bias ? im.addConstant(bias.name, [o], im.floats(node, bias)) : im.addConstant(`${node.name}_bias`, [o], new Float32Array(o));
   const y = im.define(node, 0, [n!, win.out[0], win.out[1], o], "nchw");
   const common = { padding: win.padding, strideW: strides[1]!, strideH: strides[0]!, fusedActivation: "NONE" as const, dilationWFactor: dilations[1]!, dilationHFactor: dilations[0]! };
   if (group === 1 && ig === c) {
@@ -185,6 +187,7 @@ function reshapeTo(im: Importer, node: OnnxNode, x: ImportValue, target: number[
     if (h !== 1 || w !== 1) im.unsupported(node, "reshapes an NCHW tensor with H, W > 1 (needs a transpose)", "flatten after global pooling, or export the model in NHWC");
   }
   const y = im.define(node, 0, target, "plain");
+  im.inheritType(y, x.tensor);
   im.addOp("RESHAPE", [x.tensor], [y], { type: "ReshapeOptions", newShape: target });
 }
 
@@ -238,6 +241,18 @@ function fullyConnected(gemm: boolean): ImportRule {
     if (depth !== xs[1]) im.unsupported(node, `weights [${w.dims.join(", ")}] do not match input depth ${xs[1]}`);
     const alpha = gemm ? floatAttr(node, "alpha", 1) : 1;
     const beta = gemm ? floatAttr(node, "beta", 1) : 1;
+    const c0 = gemm ? im.constant(node, 2) : undefined;
+    if (w.quant && alpha === 1 && beta === 1 && (!c0 || c0.quant)) {
+      // Quantized weights (and int32 bias) stay integer, [units, depth] as TFLite stores them.
+      const y = im.define(node, 0, [xs[0]!, units], "plain");
+      const weights = transB ? im.addInitializer(w) : im.addInitializer(w, [1, 0]);
+      const inputs = [x.tensor, weights];
+      if (c0) inputs.push(im.addInitializer(c0));
+      im.addOp("FULLY_CONNECTED", inputs, [y], {
+        type: "FullyConnectedOptions", fusedActivation: "NONE", weightsFormat: "DEFAULT", keepNumDims: false, asymmetricQuantizeInputs: false, quantizedBiasType: "f32",
+      });
+      return;
+    }
     const wf = im.floats(node, w).map((v) => v * alpha);
     const wT = transB ? Float32Array.from(wf) : Float32Array.from({ length: wf.length }, (_, i) => wf[(i % depth) * units + Math.floor(i / depth)]!);
     const c = gemm ? im.constant(node, 2) : undefined;
@@ -289,17 +304,21 @@ const pad: ImportRule = (im, node) => {
   const padsConst = im.constant(node, 1);
   const pads = padsConst ? Array.from(im.floats(node, padsConst)) : intsAttr(node, "pads", []);
   if (pads.length !== 2 * rank) im.unsupported(node, `${pads.length} pads for rank ${rank}`);
+  // Quantized tensors pad with their zero point (real 0), as TFLite's PAD does.
   const value = im.constant(node, 2);
-  if (value && im.floats(node, value)[0] !== 0) im.unsupported(node, "non-zero pad values are not supported");
+  const zero = im.tensors[x.tensor]!.quant?.zeroPoint[0] ?? 0;
+  if (value && im.rawValues(node, value)[0] !== zero) im.unsupported(node, "pad values other than (real) zero are not supported");
   // ONNX pads are [begin of each logical axis..., end of each...]; IR paddings are [[begin, end] per IR axis].
   const logicalOf = (irAxis: number) => (x.layout === "nchw" ? NCHW_TO_IR_AXIS.indexOf(irAxis) : irAxis);
   const paddings = Array.from({ length: rank }, (_, d) => [pads[logicalOf(d)]!, pads[logicalOf(d) + rank]!]).flat();
   const y = im.define(node, 0, shape.map((s, d) => s + paddings[2 * d]! + paddings[2 * d + 1]!), x.layout);
+  im.inheritType(y, x.tensor);
   im.addOp("PAD", [x.tensor, im.addConstant(`${node.name}_paddings`, [rank, 2], paddings, "i32")], [y], { type: "PadOptions" });
 };
 
 export function importRules(opset: number): Record<string, ImportRule> {
   return {
+    ...quantRules(conv),
     Conv: conv,
     MaxPool: pool("MAX_POOL_2D"),
     AveragePool: pool("AVERAGE_POOL_2D"),

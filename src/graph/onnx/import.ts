@@ -9,6 +9,8 @@ import type { Graph } from "../ir.js";
 import { validateGraph } from "../topology.js";
 import { compactGraph } from "../transforms/compact.js";
 import { fuseActivations } from "../transforms/fuse-activations.js";
+import { foldQuantization } from "../transforms/fold-quantization.js";
+import { quantizedConstant } from "./import-quant.js";
 import { Importer, type ImportLayout } from "./importer.js";
 import { importRules } from "./import-ops.js";
 import { decodeModel, type OnnxNode, type OnnxValueInfo } from "./onnx-model.js";
@@ -25,18 +27,26 @@ export function readOnnx(bytes: Uint8Array, fileName = "model.onnx"): Graph {
   const rules = importRules(model.opset);
   const im: Importer = new Importer(fileName);
   for (const init of model.graph.initializers) im.constants.set(init.name, init);
+  const constantNodes = new Set<OnnxNode>();
   for (const node of model.graph.nodes) {
     if (node.opType === "Constant") {
       const value = node.attributes.get("value");
       if (!value || typeof value !== "object" || !("raw" in value)) im.unsupported(node, "only tensor-valued Constant nodes are supported");
       im.constants.set(node.outputs[0] ?? "", { ...value, name: node.outputs[0] ?? "" });
+      constantNodes.add(node);
+    }
+    const source = node.opType === "DequantizeLinear" ? im.constants.get(node.inputs[0] ?? "") : undefined;
+    if (source) {
+      // Dequantized weights stay integer constants that know their scale.
+      im.constants.set(node.outputs[0] ?? "", quantizedConstant(im, node, source));
+      constantNodes.add(node);
     }
   }
   const inputs = model.graph.inputs
     .filter((v) => !im.constants.has(v.name))
     .map((v) => defineInput(im, v, firstConsumer(model.graph.nodes, v.name)));
   for (const node of model.graph.nodes) {
-    if (node.opType === "Constant") continue;
+    if (constantNodes.has(node)) continue;
     if (node.domain !== "" && node.domain !== "ai.onnx") im.unsupported(node, `domain "${node.domain}" is not supported`, "export with standard ONNX ops");
     const rule = rules[node.opType];
     if (!rule) {
@@ -55,7 +65,7 @@ export function readOnnx(bytes: Uint8Array, fileName = "model.onnx"): Graph {
   const graph: Graph = { tensors: im.tensors, ops: im.ops, inputs, outputs, name: model.graph.name, version: 3, metadata: [], signatures: [] };
   if (model.description) graph.description = model.description;
   validateGraph(graph, fileName);
-  return fuseActivations(compactGraph(graph));
+  return foldQuantization(fuseActivations(compactGraph(graph)));
 }
 
 function firstConsumer(nodes: OnnxNode[], name: string): OnnxNode | undefined {

@@ -42,12 +42,21 @@ export class Importer {
     return this.addTensor(name, shape, dtype, new Uint8Array(typed.buffer));
   }
 
-  /** An initializer as an IR constant, optionally with its axes permuted. */
+  /** An initializer as an IR constant, optionally with its axes permuted (quantization follows its axis). */
   addInitializer(c: OnnxTensor, perm?: number[]): number {
-    if (!perm) return this.addTensor(c.name, c.dims, c.dtype, c.raw);
-    const bytes = c.raw.length / Math.max(1, c.dims.reduce((a, b) => a * b, 1));
-    const p = permute(c.raw, c.dims, perm, bytes);
-    return this.addTensor(c.name, p.shape, c.dtype, p.bytes);
+    let t: number;
+    if (!perm) {
+      t = this.addTensor(c.name, c.dims, c.dtype, c.raw);
+    } else {
+      const bytes = c.raw.length / Math.max(1, c.dims.reduce((a, b) => a * b, 1));
+      const p = permute(c.raw, c.dims, perm, bytes);
+      t = this.addTensor(c.name, p.shape, c.dtype, p.bytes);
+    }
+    if (c.quant) {
+      const axis = c.quant.scale.length > 1 ? (perm ? perm.indexOf(c.quant.axis) : c.quant.axis) : 0;
+      this.tensors[t]!.quant = { scale: c.quant.scale, zeroPoint: c.quant.zeroPoint, quantizedDimension: axis };
+    }
+    return t;
   }
 
   addOp(kind: string, inputs: number[], outputs: number[], options: OpOptions): void {
@@ -74,8 +83,20 @@ export class Importer {
     return c;
   }
 
-  /** Float values of a constant (f32, f64 or integer types). */
+  /** Float values of a constant (f32, f64 or integer types; quantized ones dequantized). */
   floats(node: OnnxNode, c: OnnxTensor): Float32Array {
+    const ints = this.rawValues(node, c);
+    const q = c.quant;
+    if (!q) return ints;
+    const inner = q.scale.length > 1 ? c.dims.slice(q.axis + 1).reduce((a, b) => a * b, 1) : 1;
+    return ints.map((v, i) => {
+      const ch = q.scale.length > 1 ? Math.floor(i / inner) % q.scale.length : 0;
+      return q.scale[ch]! * (v - (q.zeroPoint[ch] ?? 0));
+    });
+  }
+
+  /** A constant's stored values as numbers. */
+  rawValues(node: OnnxNode, c: OnnxTensor): Float32Array {
     const view = new DataView(c.raw.buffer, c.raw.byteOffset, c.raw.byteLength);
     const n = c.dims.reduce((a, b) => a * b, 1);
     const out = new Float32Array(n);
@@ -85,6 +106,8 @@ export class Importer {
         case "f64": out[i] = view.getFloat64(8 * i, true); break;
         case "i64": out[i] = Number(view.getBigInt64(8 * i, true)); break;
         case "i32": out[i] = view.getInt32(4 * i, true); break;
+        case "i8": out[i] = view.getInt8(i); break;
+        case "u8": out[i] = view.getUint8(i); break;
         default: this.unsupported(node, `constant "${c.name}" has type ${c.dtype}`, "use float32 or integer constants");
       }
     }
@@ -104,6 +127,13 @@ export class Importer {
     const t = this.addTensor(name, irShape);
     this.values.set(name, { tensor: t, layout });
     return t;
+  }
+
+  /** Data-movement ops (reshape, pad) keep their input's element type and quantization. */
+  inheritType(t: number, from: number): void {
+    const src = this.tensors[from]!;
+    this.tensors[t]!.dtype = src.dtype;
+    if (src.quant) this.tensors[t]!.quant = src.quant;
   }
 
   alias(node: OnnxNode, v: ImportValue): void {

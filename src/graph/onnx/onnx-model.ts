@@ -9,6 +9,8 @@ export interface OnnxTensor {
   dims: number[];
   /** Little-endian element bytes, row-major. */
   raw: Uint8Array;
+  /** Set on integer constants that a DequantizeLinear gives real values (per tensor or along `axis`). */
+  quant?: { scale: number[]; zeroPoint: number[]; axis: number };
 }
 
 export type OnnxAttribute = number | string | number[] | OnnxTensor | { float: number } | { floats: number[] };

@@ -31,6 +31,18 @@ function realConstant(ctx: OnnxContext, t: GraphTensor, perm?: number[]): string
   return ctx.permutedConstant({ ...t, dtype: "f32" }, perm, "f32", bytes);
 }
 
+/** DequantizeLinear of an integer constant, per channel along axis 0 when it has several scales. */
+function dequantizeConstant(ctx: OnnxContext, t: GraphTensor): string {
+  const q = t.quant!;
+  const channels = q.scale.length;
+  const dims = channels > 1 ? [channels] : [];
+  if (channels > 1 && q.quantizedDimension !== 0) {
+    throw new UnsupportedError(`tensor ${t.index} "${t.name}" is quantized along dimension ${q.quantizedDimension}`, "ONNX export handles per-channel weights along dimension 0");
+  }
+  const zeros = ctx.constant(t.dtype, dims, new Array<number>(Math.max(channels, 1)).fill(0));
+  return ctx.apply("DequantizeLinear", [ctx.value(t.index, "plain"), ctx.constant("f32", dims, q.scale), zeros], channels > 1 ? { axis: 0 } : {});
+}
+
 function conv(ctx: OnnxContext, op: GraphOp, depthwise: boolean): void {
   const o = op.options;
   if (o.type !== "Conv2DOptions" && o.type !== "DepthwiseConv2DOptions") throw badOptions(op);
@@ -124,9 +136,11 @@ function fullyConnected(ctx: OnnxContext, op: GraphOp): void {
   if (!w?.data || w.shape.length !== 2) throw new UnsupportedError(`${where(op)}: ONNX export needs constant 2-D weights`, "convert with constant weights");
   let xf = floatValue(ctx, x.index, "plain");
   if (x.shape.length !== 2) xf = ctx.apply("Reshape", [xf, ctx.constant("i64", [2], [-1, w.shape[1]!])]);
-  // Gemm with transB takes the weights as TFLite stores them, [units, depth].
-  const gemmInputs = [xf, realConstant(ctx, w)];
-  if (b?.data) gemmInputs.push(realConstant(ctx, b));
+  // Gemm with transB takes the weights as TFLite stores them, [units, depth]. Integer weights and
+  // bias go in through DequantizeLinear (the QDQ form), so importers and onnxruntime see integers.
+  const integer = w.dtype === "i8" && isQuantized(w) && (!b || (b.dtype === "i32" && isQuantized(b)));
+  const gemmInputs = [xf, integer ? dequantizeConstant(ctx, w) : realConstant(ctx, w)];
+  if (b?.data) gemmInputs.push(integer ? dequantizeConstant(ctx, b) : realConstant(ctx, b));
   let z = ctx.apply("Gemm", gemmInputs, { transB: 1 });
   z = activate(ctx, z, o.fusedActivation, where(op));
   if (y.shape.length !== 2) z = ctx.apply("Reshape", [z, ctx.constant("i64", [y.shape.length], y.shape)]);
