@@ -7,6 +7,7 @@ import { depthwiseConv2dWasm } from "../../src/kernels/wasm/depthwise.js";
 import { depthwiseConv2dRef } from "../../src/kernels/ref/depthwise.js";
 import { matmulRef } from "../../src/kernels/ref/gemm.js";
 import { Rng } from "../../src/tensor/index.js";
+import { UnsupportedError } from "../../src/errors/index.js";
 import { convParams, expectClose, randomArray } from "./helpers.js";
 
 describe("wasm runtime", () => {
@@ -21,6 +22,13 @@ describe("wasm runtime", () => {
     expect(after).toBeGreaterThan(kept);
     expect(Array.from(f32View(kept, 4))).toEqual([1, 2, 3, 4]);
     expect(before).toBeLessThan(kept);
+  });
+
+  it("reports a request beyond the 4 GiB WebAssembly memory as a typed error", () => {
+    resetScratch();
+    expect(() => allocScratch(5 * 2 ** 30)).toThrow(UnsupportedError);
+    resetScratch();
+    expect(allocScratch(64)).toBeGreaterThan(0);
   });
 
   it("returns null for a module that was never built", () => {

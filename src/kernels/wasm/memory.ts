@@ -4,6 +4,8 @@
  * gives each module its own 64 KiB slot there); operands are bump-allocated above it for the duration of one
  * kernel call (`resetScratch()` at the start of each call) and the memory only grows (high-water mark).
  */
+import { UnsupportedError } from "../../errors/index.js";
+
 const PAGE = 65536;
 export const RESERVED_BYTES = 16 * PAGE;
 const ALIGN = 64;
@@ -34,7 +36,17 @@ export function allocScratch(bytes: number): number {
   const ptr = top;
   top = ptr + Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
   const have = sharedMemory.buffer.byteLength;
-  if (top > have) sharedMemory.grow(Math.ceil((top - have) / PAGE));
+  if (top > have) {
+    try {
+      sharedMemory.grow(Math.ceil((top - have) / PAGE));
+    } catch {
+      top = ptr;
+      throw new UnsupportedError(
+        `a kernel needs ${Math.ceil((ptr + bytes) / 2 ** 20)} MiB of WebAssembly memory, more than can be allocated (limit 4 GiB)`,
+        "use a smaller batch or smaller layers",
+      );
+    }
+  }
   return ptr;
 }
 
