@@ -28,6 +28,8 @@ export interface DeployReport {
   scratch_bytes: number;
   flash_bytes: number;
   flash_measured: boolean;
+  /** Sections of the Cortex-M7 build when it was built (bss holds the arena plus the C library's state). */
+  elf_sections: { text: number; data: number; bss: number } | null;
   const_bytes: number;
   baseline_tflm_arena_bytes: number;
   fits: boolean;
@@ -57,10 +59,12 @@ export function deployModel(graph: Graph, name: string, device: DeviceProfile, o
   writeProject(outDir, project);
   let flash = project.constBytes;
   let measured = false;
+  let sections: { text: number; data: number; bss: number } | null = null;
   if (hasTool("arm-none-eabi-gcc") && hasTool("arm-none-eabi-size")) {
     const s = elfSections(buildProject(outDir, "arm"));
     flash = s.text + s.data;
     measured = true;
+    sections = s;
     checkFit(graph, plan, flash, limits);
   }
   const macs = summarizeGraph(graph).totals.macs + (plan.patch?.extraMacs ?? 0);
@@ -76,6 +80,7 @@ export function deployModel(graph: Graph, name: string, device: DeviceProfile, o
       scratch_bytes: plan.scratchBytes,
       flash_bytes: flash,
       flash_measured: measured,
+      elf_sections: sections,
       const_bytes: project.constBytes,
       baseline_tflm_arena_bytes: baseline.arenaBytes,
       fits: true,
