@@ -1,11 +1,12 @@
 /**
  * planMemory: one static arena for every activation, with offsets from the greedy planner.
  *  - "tflm": TFLite Micro's plan (every tensor its own buffer, sizes rounded up to 16 bytes).
- *  - "dietml": TinyEngine's improvements on top of the same placement: in-place depthwise convolution (the output
- *    overwrites the input channel by channel through a one-channel scratch buffer), RESHAPE aliased to its input,
- *    and optionally patch-based inference for the first layers. Our own addition in the same spirit: in-place
- *    1x1 convolution — output pixel p depends only on input pixel p, so pixels are processed through a
- *    one-pixel scratch buffer, forwards when the output is not wider than the input, backwards otherwise.
+ *  - "dietml": TinyEngine's improvements: in-place depthwise convolution (the output overwrites the input channel
+ *    by channel through a one-channel scratch buffer), RESHAPE aliased to its input, and optionally patch-based
+ *    inference for the first layers. Our own addition in the same spirit: in-place 1x1 convolution (output pixel
+ *    p depends only on input pixel p: pixels go through a one-pixel scratch buffer, forwards when the output is
+ *    at least as wide as the input, backwards otherwise). Tensors sharing a buffer end at its top (right-aligned,
+ *    see profile-place.ts), which is what makes those write orders safe.
  * Peak SRAM is the arena's high-water mark, counted from the offsets; scratch buffers are placed inside it.
  */
 import { consumersOf, type Graph } from "../graph/index.js";
@@ -76,7 +77,7 @@ export interface MemoryPlan {
 
 /** TFLite Micro aligns every arena buffer to 16 bytes (its kBufferAlignment). */
 export const TFLM_ALIGNMENT = 16;
-/** Word alignment is all our C kernels need. */
+/** Buffer sizes round up to words; the int8 C kernels need no more (shared buffers' members end at its top). */
 export const DIETML_ALIGNMENT = 4;
 
 class Groups {
