@@ -191,3 +191,67 @@ describe("quantized ONNX import (QDQ and QLinearConv)", () => {
     }
   });
 });
+
+/**
+ * A QDQ model laid out the way onnxruntime's quantizer writes one: uint8 activations, per-channel
+ * int8 conv weights and an int32 bias behind DequantizeLinear, QDQ around Add and Relu folded.
+ */
+function qdqModel(rng: Rng): Uint8Array {
+  const [sx, sw, sy] = [0.04, [0.01, 0.02], 0.05];
+  const i8 = (n: number) => Int8Array.from({ length: n }, () => rng.int(255) - 127);
+  const raw = (a: Int8Array | Int32Array | Uint8Array | Float32Array) => new Uint8Array(a.buffer);
+  const initializers = [
+    tensorProto("x_s", "f32", [], raw(Float32Array.of(sx))),
+    tensorProto("x_z", "u8", [], Uint8Array.of(120)),
+    tensorProto("w_q", "i8", [2, 3, 3, 3], raw(i8(54))),
+    tensorProto("w_s", "f32", [2], raw(Float32Array.from(sw))),
+    tensorProto("w_z", "i8", [2], raw(new Int8Array(2))),
+    tensorProto("b_q", "i32", [2], raw(Int32Array.of(500, -300))),
+    tensorProto("b_s", "f32", [2], raw(Float32Array.from(sw.map((s) => s * sx)))),
+    tensorProto("b_z", "i32", [2], raw(new Int32Array(2))),
+    tensorProto("y_s", "f32", [], raw(Float32Array.of(sy))),
+    tensorProto("y_z", "u8", [], Uint8Array.of(0)),
+    tensorProto("z_s", "f32", [], raw(Float32Array.of(0.08))),
+    tensorProto("z_z", "u8", [], Uint8Array.of(10)),
+  ];
+  const n = (op: string, ins: string[], out: string, attrs: Record<string, AttributeValue> = {}) => nodeProto(op, ins, [out], out, attrs);
+  const nodes = [
+    n("QuantizeLinear", ["x", "x_s", "x_z"], "xq"),
+    n("DequantizeLinear", ["xq", "x_s", "x_z"], "xf"),
+    n("DequantizeLinear", ["w_q", "w_s", "w_z"], "wf", { axis: 0 }),
+    n("DequantizeLinear", ["b_q", "b_s", "b_z"], "bf", { axis: 0 }),
+    n("Conv", ["xf", "wf", "bf"], "c", { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }),
+    n("Relu", ["c"], "r"),
+    n("QuantizeLinear", ["r", "y_s", "y_z"], "rq"),
+    n("DequantizeLinear", ["rq", "y_s", "y_z"], "rf"),
+    n("Add", ["rf", "rf"], "a"),
+    n("QuantizeLinear", ["a", "z_s", "z_z"], "aq"),
+    n("DequantizeLinear", ["aq", "z_s", "z_z"], "y"),
+  ];
+  const graph = graphProto({ name: "qdq", nodes, initializers, inputs: [valueInfoProto("x", "f32", [1, 3, 6, 6])], outputs: [valueInfoProto("y", "f32", [1, 2, 6, 6])] });
+  return modelProto(graph, { "": 13 }, "");
+}
+
+describe("importing an onnxruntime-style QDQ model", () => {
+  it("folds into QUANTIZE, int8 CONV_2D (RELU), int8 ADD, DEQUANTIZE and runs within 1 LSB of onnxruntime", async () => {
+    const rng = new Rng(8);
+    const bytes = qdqModel(rng);
+    const graph = readOnnx(bytes, "qdq.onnx");
+    expect(graph.ops.map((o) => o.kind)).toEqual(["QUANTIZE", "CONV_2D", "ADD", "DEQUANTIZE"]);
+    const conv = graph.ops[1]!;
+    expect(conv.options).toMatchObject({ fusedActivation: "RELU", padding: "SAME" });
+    expect(graph.tensors[conv.inputs[1]!]!.quant!.scale.length).toBe(2);
+    expect(graph.tensors[conv.inputs[2]!]!.dtype).toBe("i32");
+    expect(graph.tensors[conv.outputs[0]!]!).toMatchObject({ dtype: "i8", quant: { zeroPoint: [-128] } });
+    const session = await ort.InferenceSession.create(bytes, {});
+    const model = prepareModel(graph);
+    const nchw = Float32Array.from({ length: 3 * 36 }, () => rng.range(-4, 4));
+    const nhwc = new Float32Array(nchw.length);
+    for (let c = 0; c < 3; c++) for (let p = 0; p < 36; p++) nhwc[p * 3 + c] = nchw[c * 36 + p]!;
+    const want = (await session.run({ x: new ort.Tensor("float32", nchw, [1, 3, 6, 6]) })).y!.data;
+    const got = model.invoke([nhwc]).outputs[0]!;
+    let worst = 0;
+    for (let c = 0; c < 2; c++) for (let p = 0; p < 36; p++) worst = Math.max(worst, Math.abs(got[p * 2 + c]! - want[c * 36 + p]!));
+    expect(worst).toBeLessThanOrEqual(0.08 + 1e-6); // one output step (scale 0.08)
+  });
+});

@@ -68,8 +68,18 @@ export function readOnnx(bytes: Uint8Array, fileName = "model.onnx"): Graph {
   return foldQuantization(fuseActivations(compactGraph(graph)));
 }
 
+/** Ops that pass their input's layout through, so the layout is decided further down. */
+const LAYOUT_TRANSPARENT = new Set(["QuantizeLinear", "DequantizeLinear", "Identity", "Dropout", "Relu", "Clip", "Sigmoid", "Tanh", "HardSwish"]);
+
+/** The first node that reads `name`, looking through layout-transparent ops (e.g. an input's QuantizeLinear). */
 function firstConsumer(nodes: OnnxNode[], name: string): OnnxNode | undefined {
-  return nodes.find((n) => n.inputs.includes(name));
+  let current = name;
+  for (let hops = 0; hops < nodes.length; hops++) {
+    const next = nodes.find((n) => n.inputs[0] === current) ?? nodes.find((n) => n.inputs.includes(current));
+    if (!next || !LAYOUT_TRANSPARENT.has(next.opType) || !next.outputs[0]) return next;
+    current = next.outputs[0];
+  }
+  return undefined;
 }
 
 function defineInput(im: Importer, v: OnnxValueInfo, consumer: OnnxNode | undefined): number {
