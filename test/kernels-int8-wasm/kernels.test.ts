@@ -146,19 +146,22 @@ describe.skipIf(rt === null)("WASM int8 kernels vs reference", () => {
     const rng = new Rng(14);
     for (let t = 0; t < 40; t++) {
       const outC = pick(rng, CHANNELS);
+      // 16 pixels take the channels-across-lanes GEMM, 64 the rows-across-lanes one
+      const side = t % 2 === 0 ? 4 : 8;
+      const px = side * side;
       const g = prepareConv2dGeometry("CONV_2D", {
-        inputShape: [1, 4, 4, 1], filterShape: [outC, 1, 1, 1], biasShape: [outC], outputShape: [1, 4, 4, outC],
+        inputShape: [1, side, side, 1], filterShape: [outC, 1, 1, 1], biasShape: [outC], outputShape: [1, side, side, outC],
         padding: "VALID", strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, activation: "NONE",
       });
       const multiplier = new Int32Array(outC).map(() => pick(rng, [0, 1 << 30, 0x7fffffff, (1 << 30) + rng.int(1 << 30)]));
       const shift = new Int32Array(outC).map(() => pick(rng, [-31, -30, -1, 0, 1, 7, 31]));
       const bias = new Int32Array(outC).map(() => pick(rng, [0x7fffffff, -0x80000000, 0x7fffff00, -0x7fffff00, rng.int(1 << 30) - (1 << 29)]));
       const p: Conv2dInt8Params = { ...g, inputOffset: 128, outputOffset: randomZeroPoint(rng), outputMultiplier: multiplier, outputShift: shift, actMin: -128, actMax: 127 };
-      const input = randomInt8(rng, 16);
+      const input = randomInt8(rng, px);
       const filter = randomInt8(rng, outC);
-      const want = new Int8Array(16 * outC);
+      const want = new Int8Array(px * outC);
       evalConv2dInt8(p, input, filter, bias, want);
-      const got = new Int8Array(16 * outC);
+      const got = new Int8Array(px * outC);
       evalConv2dWasm(prepareConv2dWasm(p, filter, bias)!, input, got);
       expect(Array.from(got), `case ${t}`).toEqual(Array.from(want));
     }

@@ -343,3 +343,147 @@ export function averagePool(rec: usize, input: usize, out: usize): void {
     }
   }
 }
+
+// ---- GEMM with pixels across lanes: one accumulator per output channel holds 4 output rows, so each
+// vector is requantized with one channel's constants: plain shifts instead of the per-lane ones above.
+
+// Per-channel uniform constants, 64 bytes per channel (pack.ts packUniformRequant): +0 multiplier x4,
+// +16 rightShift mask x4, +32 mask >> 1 x4, +48 rightShift, +52 leftShift.
+@inline function requantUniform(acc: v128, u: usize, left: bool): v128 {
+  const x = left ? i32x4.shl(acc, load<i32>(u, 52)) : acc;
+  const m = v128.load(u);
+  const r30 = v128.load(CONSTS);
+  const lo = i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_s(x, m), r30), 31);
+  const hi = i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_s(x, m), r30), 31);
+  const r = i8x16.shuffle(lo, hi, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  // RoundingDivideByPOT as TFLite writes it: (r >> e) + ((r & mask) > (mask >> 1) + (r < 0))
+  const threshold = i32x4.sub(v128.load(u, 32), i32x4.shr_s(r, 31));
+  return i32x4.sub(i32x4.shr_s(r, load<i32>(u, 48)), i32x4.gt_s(v128.and(r, v128.load(u, 16)), threshold));
+}
+
+// Row-major int16 rows (stride kp) -> groups of 4 rows, per pair of k one vector
+// [r0 k, r0 k+1, r1 k, r1 k+1, r2 k, r2 k+1, r3 k, r3 k+1]. Reads rows up to the next multiple of 4
+// (the caller allocates them; their values only reach outputs that are never stored).
+export function packRows4(a: usize, m: i32, kp: i32, dst: usize): void {
+  const pairs = kp >> 1;
+  const rowBytes = <usize>kp << 1;
+  let d = dst;
+  for (let r = 0; r < m; r += 4) {
+    const r0 = a + <usize>r * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+    let kk = 0;
+    for (; kk + 4 <= pairs; kk += 4) {
+      const o = <usize>kk << 2;
+      const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+      // 4x4 transpose of 32-bit pairs
+      const u0 = i8x16.shuffle(x0, x1, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+      const u1 = i8x16.shuffle(x0, x1, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+      const u2 = i8x16.shuffle(x2, x3, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+      const u3 = i8x16.shuffle(x2, x3, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+      v128.store(d, i8x16.shuffle(u0, u2, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+      v128.store(d, i8x16.shuffle(u0, u2, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), 16);
+      v128.store(d, i8x16.shuffle(u1, u3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), 32);
+      v128.store(d, i8x16.shuffle(u1, u3, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), 48);
+      d += 64;
+    }
+    for (; kk < pairs; kk++) {
+      const o = <usize>kk << 2;
+      store<u32>(d, load<u32>(r0 + o));
+      store<u32>(d, load<u32>(r1 + o), 4);
+      store<u32>(d, load<u32>(r2 + o), 8);
+      store<u32>(d, load<u32>(r3 + o), 12);
+      d += 16;
+    }
+  }
+}
+
+// Four int32 rows x 4 channels (one vector per channel) -> bytes stored row by row (rows < rows, channels < n).
+@inline function storeTile4(out: usize, ldo: usize, t0: v128, t1: v128, t2: v128, t3: v128, oc: usize, rows: i32, n: i32): void {
+  const zp = v128.load(oc);
+  let b = i8x16.narrow_i16x8_s(i16x8.add_sat_s(i16x8.narrow_i32x4_s(t0, t1), zp), i16x8.add_sat_s(i16x8.narrow_i32x4_s(t2, t3), zp));
+  if (load<i32>(oc, 48) != 0) b = i8x16.min_s(i8x16.max_s(b, v128.load(oc, 16)), v128.load(oc, 32));
+  // [c0 r0..r3, c1 r0..r3, c2 .., c3 ..] -> [r0 c0..c3, r1 c0..c3, r2 .., r3 ..]
+  b = i8x16.shuffle(b, b, 0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  if (n >= 4) {
+    v128.store32_lane(out, b, 0);
+    if (rows > 1) v128.store32_lane(out + ldo, b, 1);
+    if (rows > 2) v128.store32_lane(out + 2 * ldo, b, 2);
+    if (rows > 3) v128.store32_lane(out + 3 * ldo, b, 3);
+  } else {
+    for (let r = 0; r < min(rows, 4); r++) {
+      const word = r == 0 ? i32x4.extract_lane(b, 0) : r == 1 ? i32x4.extract_lane(b, 1) : r == 2 ? i32x4.extract_lane(b, 2) : i32x4.extract_lane(b, 3);
+      for (let i = 0; i < n; i++) store<u8>(out + <usize>r * ldo + <usize>i, <u8>(word >>> (i << 3)));
+    }
+  }
+}
+
+// One 4-row group x 4 channels: dot products over the pairs, then requantize and store.
+@inline function rows4Quad(ap: usize, wq: usize, pairs: i32, qb: usize, ub: usize, left: bool, out: usize, ldo: usize, oc: usize, rows: i32, n: i32): void {
+  let s0 = v128.load32_splat(qb), s1 = v128.load32_splat(qb, 4), s2 = v128.load32_splat(qb, 8), s3 = v128.load32_splat(qb, 12);
+  let wp = wq;
+  let xp = ap;
+  for (let k = 0; k < pairs; k++) {
+    const x = v128.load(xp);
+    s0 = i32x4.add(s0, i32x4.dot_i16x8_s(x, v128.load32_splat(wp)));
+    s1 = i32x4.add(s1, i32x4.dot_i16x8_s(x, v128.load32_splat(wp, 4)));
+    s2 = i32x4.add(s2, i32x4.dot_i16x8_s(x, v128.load32_splat(wp, 8)));
+    s3 = i32x4.add(s3, i32x4.dot_i16x8_s(x, v128.load32_splat(wp, 12)));
+    wp += 32;
+    xp += 16;
+  }
+  storeTile4(out, ldo, requantUniform(s0, ub, left), requantUniform(s1, ub + 64, left), requantUniform(s2, ub + 128, left), requantUniform(s3, ub + 192, left), oc, rows, n);
+}
+
+// out[r][c] for m rows of packRows4 data (kp/2 pairs per group) and n channels; weights and bias as gemm.
+// Tile: 8 rows (two groups) x 4 channels = 8 accumulators, 2 operands, 1 broadcast weight pair: 6 loads per
+// 8 dot products, which keeps the two multiply ports, not the load ports, the limit.
+// Record: m, kp, n, ldo, w, q, oc, left, u (uniform constants).
+export function gemmRows4(rec: usize, a4: usize, out: usize): void {
+  const m = rd(rec, 0), kp = rd(rec, 1), n = rd(rec, 2), ldo = <usize>rd(rec, 3);
+  const w = <usize>rd(rec, 4), q = <usize>rd(rec, 5), oc = <usize>rd(rec, 6);
+  const left = rd(rec, 7) != 0;
+  const u = <usize>rd(rec, 8);
+  const pairs = kp >> 1;
+  const groupBytes = <usize>pairs << 4;
+  const quads = (n + 3) >> 2;
+  for (let qd = 0; qd < quads; qd++) {
+    const wq = w + <usize>(qd >> 1) * <usize>kp * 16 + (<usize>(qd & 1) << 4);
+    const qb = q + <usize>qd * GROUP_BYTES;
+    const ub = u + (<usize>qd << 8);
+    const c0 = qd << 2;
+    const nc = n - c0;
+    let ap = a4;
+    let r = 0;
+    for (; r + 8 <= m; r += 8) {
+      const bp = ap + groupBytes;
+      let s0 = v128.load32_splat(qb), s1 = v128.load32_splat(qb, 4), s2 = v128.load32_splat(qb, 8), s3 = v128.load32_splat(qb, 12);
+      let s4 = s0, s5 = s1, s6 = s2, s7 = s3;
+      let wp = wq;
+      let off: usize = 0;
+      for (let k = 0; k < pairs; k++) {
+        const x = v128.load(ap + off), y = v128.load(bp + off);
+        let wv = v128.load32_splat(wp);
+        s0 = i32x4.add(s0, i32x4.dot_i16x8_s(x, wv));
+        s4 = i32x4.add(s4, i32x4.dot_i16x8_s(y, wv));
+        wv = v128.load32_splat(wp, 4);
+        s1 = i32x4.add(s1, i32x4.dot_i16x8_s(x, wv));
+        s5 = i32x4.add(s5, i32x4.dot_i16x8_s(y, wv));
+        wv = v128.load32_splat(wp, 8);
+        s2 = i32x4.add(s2, i32x4.dot_i16x8_s(x, wv));
+        s6 = i32x4.add(s6, i32x4.dot_i16x8_s(y, wv));
+        wv = v128.load32_splat(wp, 12);
+        s3 = i32x4.add(s3, i32x4.dot_i16x8_s(x, wv));
+        s7 = i32x4.add(s7, i32x4.dot_i16x8_s(y, wv));
+        wp += 32;
+        off += 16;
+      }
+      const o = out + <usize>r * ldo + <usize>c0;
+      storeTile4(o, ldo, requantUniform(s0, ub, left), requantUniform(s1, ub + 64, left), requantUniform(s2, ub + 128, left), requantUniform(s3, ub + 192, left), oc, 4, nc);
+      storeTile4(o + 4 * ldo, ldo, requantUniform(s4, ub, left), requantUniform(s5, ub + 64, left), requantUniform(s6, ub + 128, left), requantUniform(s7, ub + 192, left), oc, 4, nc);
+      ap += groupBytes << 1;
+    }
+    for (; r < m; r += 4) {
+      rows4Quad(ap, wq, pairs, qb, ub, left, out + <usize>r * ldo + <usize>c0, ldo, oc, m - r, nc);
+      ap += groupBytes;
+    }
+  }
+}

@@ -3,9 +3,15 @@
  * merely widened) times packed weights, requantized per channel. Everything constant is placed in WASM
  * memory once, at prepare.
  */
-import { foldInputOffset, packGemmWeights, packRequant } from "./pack.js";
+import { foldInputOffset, packGemmWeights, packRequant, packUniformRequant } from "./pack.js";
 import { copyBack, inputAddress, outputAddress } from "./resident.js";
 import { freeWhenCollected, type Int8Runtime } from "./runtime.js";
+
+/**
+ * Below this many rows the channels-across-lanes GEMM runs (rows padded to groups of 4 would be mostly
+ * waste); above, the rows-across-lanes one, whose requantization uses plain per-vector shifts.
+ */
+const ROWS4_MIN = 32;
 
 export interface GemmOpSpec {
   /** Output rows (pixels, or batches for FULLY_CONNECTED) and channels. */
@@ -48,9 +54,10 @@ export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
   const bias = foldInputOffset(s.weights, s.n, s.k, s.bias, s.inputOffset);
   const w = rt.place(packGemmWeights(s.weights, s.n, s.k, kp));
   const q = rt.place(packRequant(bias, s.multiplier, s.shift));
+  const u = rt.place(packUniformRequant(s.multiplier, s.shift));
   const oc = rt.outputConstants(s.outputOffset, s.actMin, s.actMax);
-  const gemmRec = rt.place(Int32Array.of(s.m, kp, s.n, s.n, w, q, oc, s.shift.some((v) => v > 0) ? 1 : 0));
-  const ptrs = [w, q, oc, gemmRec];
+  const gemmRec = rt.place(Int32Array.of(s.m, kp, s.n, s.n, w, q, oc, s.shift.some((v) => v > 0) ? 1 : 0, u));
+  const ptrs = [w, q, u, oc, gemmRec];
   let im2colRec = 0;
   // Rows can be read straight from the widened input only when they are contiguous and of even length.
   const g = s.window;
@@ -70,9 +77,17 @@ export function evalGemmOp(op: GemmOp, input: Int8Array, output: Int8Array): voi
   rt.resetScratch();
   const x = inputAddress(rt, input);
   const y = outputAddress(rt, output);
-  const a = rt.scratch(op.m * op.kp * 2);
+  // Rows rounded up to a multiple of 4: the packing reads whole groups of rows.
+  const groups = Math.ceil(op.m / 4);
+  const a = rt.scratch(groups * 4 * op.kp * 2);
   if (op.im2colRec === 0) rt.exports.extendInt8(x, a, op.m * op.k);
   else rt.exports.im2col(op.im2colRec, x, a);
-  rt.exports.gemm(op.gemmRec, a, y);
+  if (op.m < ROWS4_MIN) {
+    rt.exports.gemm(op.gemmRec, a, y);
+  } else {
+    const a4 = rt.scratch(groups * op.kp * 8);
+    rt.exports.packRows4(a, op.m, op.kp, a4);
+    rt.exports.gemmRows4(op.gemmRec, a4, y);
+  }
   copyBack(rt, y, output);
 }

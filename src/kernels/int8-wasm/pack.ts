@@ -88,3 +88,23 @@ export function packDepthwisePairs(weights: Int8Array, taps: number, c: number):
   }
   return out;
 }
+
+/**
+ * The same requantization as packRequant, one channel per 64 bytes for vectors holding one channel:
+ * multiplier, rightShift mask and half mask (each x4), then rightShift and leftShift as scalars.
+ */
+export function packUniformRequant(multiplier: Int32Array, shift: Int32Array): Int32Array {
+  const n = multiplier.length;
+  const out = new Int32Array(paddedChannels(n) * 16);
+  for (let c = 0; c < n; c++) {
+    const s = shift[c]!;
+    const right = s > 0 ? 0 : -s;
+    const mask = right >= 31 ? 0x7fffffff : (1 << right) - 1;
+    out.fill(multiplier[c]!, c * 16, c * 16 + 4);
+    out.fill(mask, c * 16 + 4, c * 16 + 8);
+    out.fill(mask >> 1, c * 16 + 8, c * 16 + 12);
+    out[c * 16 + 12] = right;
+    out[c * 16 + 13] = s > 0 ? s : 0;
+  }
+  return out;
+}
