@@ -36,6 +36,8 @@ export interface DeployReport {
   sram_limit_bytes: number;
   flash_limit_bytes: number;
   peak_layer: { op: number; kind: string };
+  /** Per op: activation bytes alive while it runs (scratch included). */
+  memory_by_op: { op: number; kind: string; live_bytes: number }[];
   inplace_depthwise_ops: number;
   patch: { depth: number; grid: number; extra_macs: number; stage_macs: number } | null;
   macs: number;
@@ -87,6 +89,7 @@ export function deployModel(graph: Graph, name: string, device: DeviceProfile, o
       sram_limit_bytes: device.sramBytes,
       flash_limit_bytes: device.flashBytes,
       peak_layer: { op: op.index, kind: op.kind },
+      memory_by_op: plan.byOp.map((b) => ({ op: b.op, kind: graph.ops[b.op]?.kind ?? "", live_bytes: b.liveBytes })),
       inplace_depthwise_ops: plan.inplaceDepthwise.size,
       patch: plan.patch ? { depth: plan.patch.ops.length, grid: plan.patch.grid, extra_macs: plan.patch.extraMacs, stage_macs: plan.patch.stageMacs } : null,
       macs,

@@ -70,6 +70,13 @@ function patchLoop(plan: MemoryPlan): string[] {
   return lines;
 }
 
+function arenaMap(plan: MemoryPlan): string {
+  return [...plan.allocations]
+    .sort((a, b) => a.first - b.first || a.offset - b.offset)
+    .map((a) => ` *   ${a.label.padEnd(24)} @ ${String(a.offset).padStart(7)}: ${String(a.bytes).padStart(7)}  ops ${a.first}..${a.last}`)
+    .join("\n");
+}
+
 export function emitModel(graph: Graph, plan: MemoryPlan, layers: Layer[], name: string): EmittedModel {
   if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
     throw new UnsupportedError(`the model has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs; the C generator handles one of each`, "export a single-input, single-output model");
@@ -110,7 +117,8 @@ int8_t *model_output(void);
 #include "model.h"
 #include "dietml_rt.h"
 
-/* One static arena; word-aligned through its element type. */
+/* One static arena; word-aligned through its element type. Map (offset: bytes, alive over ops first..last):
+${arenaMap(plan)} */
 static int32_t dm_arena_words[(MODEL_ARENA_BYTES + 3) / 4];
 #define ARENA ((int8_t *)dm_arena_words)
 

@@ -70,6 +70,8 @@ export interface MemoryPlan {
   patch: (PatchPlan & { bufferOffsets: number[] }) | null;
   /** The op at which the arena's high-water mark is reached, and the bytes live there. */
   peak: { op: number; extent: number; liveBytes: number };
+  /** Per op: bytes alive and the arena's extent (highest byte in use + 1) while it runs. */
+  byOp: { op: number; liveBytes: number; extent: number }[];
   /** Ops that could run in place (whether chosen or not), and the sum over ops of the bytes alive there. */
   inplaceCandidates: number[];
   liveSum: number;
@@ -228,6 +230,7 @@ function planExact(graph: Graph, options: PlanOptions): MemoryPlan {
   let peak = { op: 0, extent: -1, liveBytes: 0 };
   let scratchBytes = 0;
   let liveSum = 0;
+  const byOp: { op: number; liveBytes: number; extent: number }[] = [];
   for (let t = 0; t < Math.max(1, graph.ops.length); t++) {
     let extent = 0;
     let live = 0;
@@ -243,6 +246,7 @@ function planExact(graph: Graph, options: PlanOptions): MemoryPlan {
     scratchBytes = Math.max(scratchBytes, scratch);
     liveSum += live;
     if (extent > peak.extent) peak = { op: t, extent, liveBytes: live };
+    byOp.push({ op: t, liveBytes: live, extent });
   }
   return {
     strategy: options.strategy,
@@ -257,6 +261,7 @@ function planExact(graph: Graph, options: PlanOptions): MemoryPlan {
     aliasedReshapes,
     patch: patch ? { ...patch, bufferOffsets: patchBuffers.map((b) => b.offset) } : null,
     peak,
+    byOp,
     inplaceCandidates: candidates,
     liveSum,
   };
