@@ -255,3 +255,10 @@ describe("importing an onnxruntime-style QDQ model", () => {
     expect(worst).toBeLessThanOrEqual(0.08 + 1e-6); // one output step (scale 0.08)
   });
 });
+
+describe("ONNX reader limits", () => {
+  it("refuses a message with millions of tiny fields instead of exhausting memory", () => {
+    const forged = new Uint8Array(2_200_000).fill(0x28); // 0x28 0x28: field 5 (model_version) = 40, over and over
+    expect(() => readOnnx(forged, "forged.onnx")).toThrow(/more than 1000000 fields/);
+  });
+});

@@ -7,6 +7,9 @@ import { FileFormatError } from "../../errors/index.js";
 
 export type ProtoValue = bigint | Uint8Array;
 
+/** Far more fields than any real message has (packed arrays count as one field). */
+const MAX_FIELDS = 1_000_000;
+
 export interface ProtoField {
   /** Varints as bigint, fixed-width and length-delimited fields as the raw bytes. */
   value: ProtoValue;
@@ -34,9 +37,13 @@ export class ProtoReader {
     );
   }
 
-  /** All fields, grouped by field number, in file order. */
+  /**
+   * All fields, grouped by field number, in file order. A forged file can pack a field into every
+   * two bytes; the cap keeps memory proportional to what real models need.
+   */
   fields(): Map<number, ProtoField[]> {
     const out = new Map<number, ProtoField[]>();
+    let count = 0;
     let at = 0;
     const b = this.bytes;
     while (at < b.length) {
@@ -73,6 +80,7 @@ export class ProtoReader {
         default:
           this.fail(this.base + start, `field ${field} has unsupported wire type ${wire}`);
       }
+      if (++count > MAX_FIELDS) this.fail(offset, `more than ${MAX_FIELDS} fields in one message`);
       const list = out.get(field);
       if (list) list.push({ value, wire, offset });
       else out.set(field, [{ value, wire, offset }]);
