@@ -26,6 +26,7 @@ function tail(text: string, lines = 15): string {
 /** Runs `make <target>` in the project folder; returns the executable's path. */
 export function buildProject(dir: string, target: BuildTarget): string {
   const need = target === "arm" ? "arm-none-eabi-gcc" : "cc";
+  if (!hasTool("make")) throw new UnsupportedError(`cannot build for ${target}: make is not installed`, "install make (Debian: apt-get install make)");
   if (!hasTool(need)) {
     throw new UnsupportedError(`cannot build for ${target}: ${need} is not installed`, target === "arm" ? "install Debian's gcc-arm-none-eabi and libnewlib-arm-none-eabi" : "install a C compiler (gcc or clang)");
   }
