@@ -152,3 +152,33 @@ describe("reader edge cases", () => {
     );
   });
 });
+
+describe("reader limits", () => {
+  it("refuses a table vector of millions of entries pointing at one table (no memory blow-up)", () => {
+    // Model root -> subgraphs vector of 1,000,001 offsets, all to the same empty SubGraph table.
+    const n = 1_000_001;
+    const file = new Uint8Array(64 + 4 * n);
+    const v = new DataView(file.buffer);
+    file.set([0x54, 0x46, 0x4c, 0x33], 4); // "TFL3"
+    // Model vtable at byte 8 (version at +4, subgraphs at +8); Model table at byte 24.
+    v.setUint32(0, 24, true);
+    v.setUint16(8, 10, true); // vtable size: 4 + 3 slots
+    v.setUint16(10, 12, true); // table size
+    v.setUint16(12, 4, true); // slot 0: version at +4
+    v.setUint16(14, 0, true); // slot 1: operator_codes absent
+    v.setUint16(16, 8, true); // slot 2: subgraphs at +8
+    v.setInt32(24, 24 - 8, true);
+    v.setUint32(28, 3, true);
+    const vecAt = 40;
+    v.setUint32(32, vecAt - 32, true);
+    v.setUint32(vecAt, n, true);
+    // an empty SubGraph table right after the vector: vtable of 4 bytes, table of 4 bytes
+    const sgVtable = vecAt + 4 + 4 * n;
+    const sg = sgVtable + 4;
+    v.setUint16(sgVtable, 4, true);
+    v.setUint16(sgVtable + 2, 4, true);
+    v.setInt32(sg, sg - sgVtable, true);
+    for (let i = 0; i < n; i++) v.setUint32(vecAt + 4 + 4 * i, sg - (vecAt + 4 + 4 * i), true);
+    expect(() => readTflite(file, "many.tflite")).toThrow(/1000001 entries, more than the 1000000/);
+  });
+});

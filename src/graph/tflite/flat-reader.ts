@@ -7,6 +7,9 @@
 import { ByteBuffer } from "flatbuffers";
 import { FileFormatError } from "../../errors/index.js";
 
+/** Far beyond any microcontroller model (which has thousands of tensors and ops, not millions). */
+const MAX_TABLES = 1_000_000;
+
 const HINT = "the file is truncated or corrupt, or not a .tflite model; re-export it from the TFLite converter";
 
 export class FlatReader {
@@ -217,6 +220,8 @@ export class FlatTable {
   tables(slot: number, name: string): FlatTable[] {
     const span = this.vector(slot, name, 4);
     if (!span) return [];
+    // Offsets may all point at one small table, so the file size alone does not bound the objects built.
+    if (span.length > MAX_TABLES) this.r.fail(span.start, `${this.path}.${name}: ${span.length} entries, more than the ${MAX_TABLES} dietml reads`);
     const out: FlatTable[] = [];
     for (let i = 0; i < span.length; i++) out.push(this.r.tableAt(span.start + 4 * i, `${this.path}.${name}[${i}]`));
     return out;
