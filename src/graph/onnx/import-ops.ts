@@ -63,8 +63,9 @@ const conv: ImportRule = (im, node) => {
   const win = window(im, node, [h!, w!], [kh, kw], strides, dilations);
   if (win.extraPads) x = padFirst(im, node, x, win.extraPads);
   const bias = im.constant(node, 2);
-  // A quantized (int32) bias stays integer for the int8 conv the quantization pass will form.
-  const biasT = bias?.quant ? im.addInitializer(bias) : bias ? im.addConstant(bias.name, [o], im.floats(node, bias)) : im.addConstant(`${node.name}_bias`, [o], new Float32Array(o));
+  // A quantized (int32) bias stays integer for the int8 conv the quantization pass will form;
+  // an absent one stays absent (-1, TFLite's optional input).
+  const biasT = bias?.quant ? im.addInitializer(bias) : bias ? im.addConstant(bias.name, [o], im.floats(node, bias)) : -1;
   const y = im.define(node, 0, [n!, win.out[0], win.out[1], o], "nchw");
   const common = { padding: win.padding, strideW: strides[1]!, strideH: strides[0]!, fusedActivation: "NONE" as const, dilationWFactor: dilations[1]!, dilationHFactor: dilations[0]! };
   if (group === 1 && ig === c) {

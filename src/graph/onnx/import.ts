@@ -65,7 +65,8 @@ export function readOnnx(bytes: Uint8Array, fileName = "model.onnx"): Graph {
   const graph: Graph = { tensors: im.tensors, ops: im.ops, inputs, outputs, name: model.graph.name, version: 3, metadata: [], signatures: [] };
   if (model.description) graph.description = model.description;
   validateGraph(graph, fileName);
-  return foldQuantization(fuseActivations(compactGraph(graph)));
+  // Fuse float activations first (Conv -> Relu -> Q), then again once QDQ groups became integer ops.
+  return fuseActivations(foldQuantization(fuseActivations(compactGraph(graph))));
 }
 
 /** Ops that pass their input's layout through, so the layout is decided further down. */
