@@ -75,8 +75,7 @@ function emitPointwiseInplace(l: Extract<Layer, { kind: "conv" }>, n: string): s
     int8_t *o = out + px * ${p.outC};
     for (int oc = 0; oc < ${p.outC}; oc++) {
       const int8_t *w = ${n}_w + oc * ${p.inC};
-      int32_t acc = ${n}_b[oc];
-      for (int ic = 0; ic < ${p.inC}; ic++) acc += tmp[ic] * w[ic];
+      const int32_t acc = dm_dot(tmp, w, ${p.inC}, ${n}_b[oc]);
       o[oc] = ${requant(l, n, "oc")};
     }
   }
@@ -112,7 +111,7 @@ function emitConv(l: Extract<Layer, { kind: "conv" }>, n: string, inplace: boole
             if (ix < 0 || ix >= ${p.inW}) continue;
             const int8_t *ip = in + ((iy - iy0) * iw + (ix - ix0)) * ${p.inC} + ${g0};
             const int8_t *wp = w + (ky * ${p.filterW} + kx) * ${p.filterInC};
-            for (int ic = 0; ic < ${p.filterInC}; ic++) acc += ${fold ? "ip[ic]" : `(ip[ic] + ${p.inputOffset})`} * wp[ic];
+            ${fold ? `acc = dm_dot(ip, wp, ${p.filterInC}, acc);` : `for (int ic = 0; ic < ${p.filterInC}; ic++) acc += (ip[ic] + ${p.inputOffset}) * wp[ic];`}
           }
         }
         o[oc] = ${requant(l, n, "oc")};

@@ -49,6 +49,30 @@ static inline int32_t dm_sat_rmul_pot(int32_t x, int e) {
 
 static inline int32_t dm_rescale(int32_t x, int src, int dst) { return dm_sat_rmul_pot(x, src - dst); }
 
+/* acc + sum(x[i] * w[i]): exact integer dot product. On cores with the DSP extension (Cortex-M4/M7) four
+ * int8 pairs go through two SMLADs (16x16 dual multiply-accumulate); elsewhere a plain loop. */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#include <string.h>
+static inline int32_t dm_dot(const int8_t *x, const int8_t *w, int n, int32_t acc) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    uint32_t xv, wv;
+    memcpy(&xv, x + i, 4);
+    memcpy(&wv, w + i, 4);
+    acc = __smlad(__sxtb16(xv), __sxtb16(wv), acc);
+    acc = __smlad(__sxtb16((xv >> 8) | (xv << 24)), __sxtb16((wv >> 8) | (wv << 24)), acc);
+  }
+  for (; i < n; i++) acc += x[i] * w[i];
+  return acc;
+}
+#else
+static inline int32_t dm_dot(const int8_t *x, const int8_t *w, int n, int32_t acc) {
+  for (int i = 0; i < n; i++) acc += x[i] * w[i];
+  return acc;
+}
+#endif
+
 static inline int32_t dm_exp_quarter(int32_t a) {
   const int32_t c = 1895147668;
   const int32_t third = 715827883;
