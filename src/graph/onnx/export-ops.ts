@@ -1,4 +1,4 @@
-/** Lowering of each supported TFLite op kind to ONNX nodes. */
+/** Lowering of each supported IR op kind to ONNX nodes (the export direction). */
 import { UnsupportedError } from "../../errors/index.js";
 import { constantAsFloat32, constantAsIndices, constantAsInt8, constantAsReal, constantAsUint8 } from "../constants.js";
 import type { GraphOp, GraphTensor } from "../ir.js";

@@ -9,7 +9,7 @@ import type { Graph } from "../ir.js";
 import { validateGraph } from "../topology.js";
 import { OnnxContext } from "./context.js";
 import { graphProto, modelProto, valueInfoProto } from "./onnx-proto.js";
-import { LOWERINGS } from "./ops.js";
+import { LOWERINGS } from "./export-ops.js";
 import { quantInputs, storageOf } from "./quant.js";
 
 /** Opset 17: per-axis DequantizeLinear (13+), HardSwish (14+), ReduceMean with an axes attribute (< 18). */
