@@ -1,5 +1,6 @@
 /** ONNX node -> IR op(s), for the float CNN subset: one function per ONNX op type. */
-import type { FusedActivation, Padding } from "../options.js";
+import { broadcastShapes } from "../../tensor/index.js";
+import type { FusedActivation, OpOptions, Padding } from "../options.js";
 import type { OnnxNode } from "./onnx-model.js";
 import { floatAttr, intAttr, intsAttr, stringAttr, type ImportValue, type Importer } from "./importer.js";
 import { quantRules } from "./import-quant.js";
@@ -154,9 +155,13 @@ function binary(kind: "ADD" | "SUB" | "MUL"): ImportRule {
     };
     const a = operand(0);
     const b = operand(1);
-    const shape = [a, b].map((t) => im.tensors[t]!.shape).reduce((x, y) => (x.length >= y.length ? x : y));
-    const y = im.define(node, 0, [...shape], act.layout);
-    const options = kind === "MUL" ? { type: "MulOptions" as const, fusedActivation: "NONE" as FusedActivation } : { type: kind === "ADD" ? ("AddOptions" as const) : ("SubOptions" as const), fusedActivation: "NONE" as FusedActivation, potScaleInt16: true };
+    const shape = broadcastShapes(im.tensors[a]!.shape, im.tensors[b]!.shape, `${node.opType} node "${node.name}"`);
+    const y = im.define(node, 0, shape, act.layout);
+    const none: FusedActivation = "NONE";
+    const options: OpOptions =
+      kind === "MUL"
+        ? { type: "MulOptions", fusedActivation: none }
+        : { type: kind === "ADD" ? "AddOptions" : "SubOptions", fusedActivation: none, potScaleInt16: true };
     im.addOp(kind, [a, b], [y], options);
   };
 }
