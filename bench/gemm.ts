@@ -53,8 +53,16 @@ async function tfjsGflops(backend: "wasm" | "cpu", size: number, a: Float32Array
     c.dataSync();
     c.dispose();
   }, o);
+  // the peer must compute the same product: guards the table against a broken kernel on either side
+  const ours = matmul(a, b, size, size, size);
+  const theirs = tf.matMul(ta, tb);
+  const ref = theirs.dataSync();
+  let worst = 0;
+  for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i]! - ref[i]!) / (1 + Math.abs(ref[i]!)));
+  theirs.dispose();
   ta.dispose();
   tb.dispose();
+  if (worst > 1e-4 * Math.sqrt(size)) throw new Error(`GEMM ${size}: dietml and tfjs-${backend} disagree (relative error ${worst})`);
   return (2 * size ** 3) / (ms * 1e6);
 }
 
