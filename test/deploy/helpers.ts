@@ -56,7 +56,8 @@ function bias(rng: Rng, n: number): Int32Array {
 
 /**
  * A small graph exercising what the MLPerf models do not: VALID padding with dilation, per-tensor and per-channel
- * weights, depth multiplier 2, RELU6, MAX_POOL, an ADD of two branches, a widening and a narrowing 1x1 conv, FC and SOFTMAX.
+ * weights, depth multiplier 2, RELU6, MAX_POOL, an ADD of two branches, widening and narrowing 1x1 convs (one with 6 input channels: the dot-product tail),
+ * FC and SOFTMAX.
  */
 export function mixedGraph(seed = 7): Graph {
   const rng = new Rng(seed);
@@ -83,9 +84,12 @@ export function mixedGraph(seed = 7): Graph {
     { shape: [16, 1, 1, 12], dtype: "i8", quant: perChannel(16), data: ints(rng, 192, -127, 127) }, // 16 1x1 conv widening 12 -> 16
     { shape: [16], dtype: "i32", data: bias(rng, 16) }, // 17
     { shape: [1, 3, 3, 16], dtype: "i8", quant: q(0.1, 4) }, // 18
-    { shape: [8, 1, 1, 16], dtype: "i8", quant: perChannel(8), data: ints(rng, 128, -127, 127) }, // 19 1x1 conv narrowing 16 -> 8
-    { shape: [8], dtype: "i32", data: bias(rng, 8) }, // 20
-    { shape: [1, 3, 3, 8], dtype: "i8", quant: q(0.2, -6) }, // 21
+    { shape: [6, 1, 1, 16], dtype: "i8", quant: perChannel(6), data: ints(rng, 96, -127, 127) }, // 19 1x1 conv narrowing 16 -> 6
+    { shape: [6], dtype: "i32", data: bias(rng, 6) }, // 20
+    { shape: [1, 3, 3, 6], dtype: "i8", quant: q(0.2, -6) }, // 21
+    { shape: [8, 1, 1, 6], dtype: "i8", quant: perChannel(8), data: ints(rng, 48, -127, 127) }, // 22 1x1 conv 6 -> 8 (dot-product tail)
+    { shape: [8], dtype: "i32", data: bias(rng, 8) }, // 23
+    { shape: [1, 3, 3, 8], dtype: "i8", quant: q(0.15, 2) }, // 24
   ];
   const pool = (f: number) => ({ type: "Pool2DOptions" as const, padding: "SAME" as const, strideH: 2, strideW: 2, filterHeight: f, filterWidth: f, fusedActivation: "NONE" as const });
   return buildGraph(t, [
@@ -96,8 +100,17 @@ export function mixedGraph(seed = 7): Graph {
     { kind: "ADD", inputs: [7, 8], outputs: [9], options: { type: "AddOptions", fusedActivation: "NONE", potScaleInt16: false } },
     { kind: "CONV_2D", inputs: [9, 16, 17], outputs: [18], options: { type: "Conv2DOptions", padding: "SAME", strideH: 1, strideW: 1, dilationHFactor: 1, dilationWFactor: 1, fusedActivation: "NONE", quantizedBiasType: "f32" } },
     { kind: "CONV_2D", inputs: [18, 19, 20], outputs: [21], options: { type: "Conv2DOptions", padding: "SAME", strideH: 1, strideW: 1, dilationHFactor: 1, dilationWFactor: 1, fusedActivation: "RELU", quantizedBiasType: "f32" } },
-    { kind: "RESHAPE", inputs: [21, 10], outputs: [11], options: { type: "None" } },
+    { kind: "CONV_2D", inputs: [21, 22, 23], outputs: [24], options: { type: "Conv2DOptions", padding: "SAME", strideH: 1, strideW: 1, dilationHFactor: 1, dilationWFactor: 1, fusedActivation: "NONE", quantizedBiasType: "f32" } },
+    { kind: "RESHAPE", inputs: [24, 10], outputs: [11], options: { type: "None" } },
     { kind: "FULLY_CONNECTED", inputs: [11, 12, 13], outputs: [14], options: { type: "FullyConnectedOptions", fusedActivation: "NONE", weightsFormat: "DEFAULT", keepNumDims: false, asymmetricQuantizeInputs: false, quantizedBiasType: "f32" } },
     { kind: "SOFTMAX", inputs: [14], outputs: [15], options: { type: "SoftmaxOptions", beta: 1 } },
   ], [15]);
+}
+
+/** mixedGraph without its SOFTMAX: the FC logits are the output, so every value shows (softmax saturates). */
+export function mixedGraphLogits(seed = 7): Graph {
+  const g = mixedGraph(seed);
+  g.ops.pop();
+  g.outputs = [g.ops[g.ops.length - 1]!.outputs[0]!];
+  return g;
 }

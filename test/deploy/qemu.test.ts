@@ -6,14 +6,15 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildInsnPlugin, buildProject, generateProject, hasTool, runProject, writeProject } from "../../src/codegen/index.js";
+import type { Graph } from "../../src/graph/index.js";
 import { planMemory, type PlanOptions } from "../../src/planner/index.js";
-import { goldenPath, loadModel, readInt8, tempDir } from "./helpers.js";
+import { Rng } from "../../src/tensor/rng.js";
+import { engineOutput, goldenPath, loadModel, mixedGraphLogits, randomInt8, readInt8, tempDir, writeBytes } from "./helpers.js";
 
 const missing = ["arm-none-eabi-gcc", "qemu-system-arm", "make"].filter((t) => !hasTool(t));
 const title = missing.length ? `on qemu (SKIPPED: ${missing.join(", ")} not installed)` : "generated C on qemu-system-arm mps2-an500 (Cortex-M7)";
 
-function buildArm(model: string, options: PlanOptions): string {
-  const graph = loadModel(model);
+function buildArm(model: string, options: PlanOptions, graph: Graph = loadModel(model)): string {
   const dir = tempDir(`${model}-arm`);
   writeProject(dir, generateProject(graph, planMemory(graph, options), model));
   buildProject(dir, "arm");
@@ -38,6 +39,17 @@ describe.skipIf(missing.length > 0)(title, () => {
 
   it("vww_96_int8: golden outputs bit-exact with patch-based inference", () => {
     checkOnQemu("vww_96_int8", { strategy: "dietml", patch: { depth: 4, grid: 5 } }, [5]);
+  });
+
+  it("a mixed-op graph with every 1x1 conv in place (SMLAD dot products, odd tails) matches the engine", () => {
+    const graph = mixedGraphLogits();
+    const every = planMemory(graph, { strategy: "dietml", inplace: [] }).inplaceCandidates;
+    const dir = buildArm("mixed", { strategy: "dietml", inplace: every }, graph);
+    const rng = new Rng(3);
+    const inputs = Array.from({ length: 3 }, () => randomInt8(rng, 13 * 11 * 4));
+    const pairs = inputs.map((x, i) => [writeBytes(join(dir, `x${i}.bin`), x), join(dir, `y${i}.bin`)] as [string, string]);
+    runProject(dir, "arm", pairs);
+    inputs.forEach((x, i) => expect(Array.from(readInt8(pairs[i]![1]))).toEqual(Array.from(engineOutput(graph, x))));
   });
 
   it("the instruction-count plugin counts deterministically and scales with the number of inferences", () => {
