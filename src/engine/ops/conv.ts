@@ -54,7 +54,7 @@ function depthwiseSpec(ctx: PrepareContext, dtype: "i8" | "f32"): DepthwiseSpec 
 /** The reference int8 kernels, exported so tests can pin them even after a faster set replaced them. */
 export const conv2dInt8Reference: OpKernel<Conv2dInt8Params> = {
   prepare: (ctx) => prepareConv2dInt8(convSpec(ctx, "i8"), quantOf(ctx)),
-  eval: (p, io) => evalConv2dInt8(p, io.inputs[0] as Int8Array, io.inputs[1] as Int8Array, io.inputs[2] as Int32Array | null, io.outputs[0] as Int8Array),
+  eval: (p, io) => evalConv2dInt8(p, io.inputs[0] as Int8Array, io.inputs[1] as Int8Array, (io.inputs[2] ?? null) as Int32Array | null, io.outputs[0] as Int8Array),
 };
 registerKernel("CONV_2D", "i8", conv2dInt8Reference);
 
@@ -64,12 +64,12 @@ registerKernel("CONV_2D", "f32", {
     const range = activationRangeFloat(s.activation);
     return { ...prepareConv2dGeometry("CONV_2D", s), actMin: range.min, actMax: range.max };
   },
-  eval: (p, io) => evalConv2dF32(p, io.inputs[0] as Float32Array, io.inputs[1] as Float32Array, io.inputs[2] as Float32Array | null, io.outputs[0] as Float32Array),
+  eval: (p, io) => evalConv2dF32(p, io.inputs[0] as Float32Array, io.inputs[1] as Float32Array, (io.inputs[2] ?? null) as Float32Array | null, io.outputs[0] as Float32Array),
 });
 
 export const depthwiseConv2dInt8Reference: OpKernel<DepthwiseConv2dInt8Params> = {
   prepare: (ctx) => prepareDepthwiseConv2dInt8(depthwiseSpec(ctx, "i8"), quantOf(ctx)),
-  eval: (p, io) => evalDepthwiseConv2dInt8(p, io.inputs[0] as Int8Array, io.inputs[1] as Int8Array, io.inputs[2] as Int32Array | null, io.outputs[0] as Int8Array),
+  eval: (p, io) => evalDepthwiseConv2dInt8(p, io.inputs[0] as Int8Array, io.inputs[1] as Int8Array, (io.inputs[2] ?? null) as Int32Array | null, io.outputs[0] as Int8Array),
 };
 registerKernel("DEPTHWISE_CONV_2D", "i8", depthwiseConv2dInt8Reference);
 
@@ -79,5 +79,5 @@ registerKernel("DEPTHWISE_CONV_2D", "f32", {
     const range = activationRangeFloat(s.activation);
     return { ...prepareDepthwiseGeometry("DEPTHWISE_CONV_2D", s), actMin: range.min, actMax: range.max };
   },
-  eval: (p, io) => evalDepthwiseConv2dF32(p, io.inputs[0] as Float32Array, io.inputs[1] as Float32Array, io.inputs[2] as Float32Array | null, io.outputs[0] as Float32Array),
+  eval: (p, io) => evalDepthwiseConv2dF32(p, io.inputs[0] as Float32Array, io.inputs[1] as Float32Array, (io.inputs[2] ?? null) as Float32Array | null, io.outputs[0] as Float32Array),
 });

@@ -36,7 +36,7 @@ function spec(ctx: PrepareContext, dtype: "i8" | "f32"): FullyConnectedSpec {
 /** The reference int8 kernel, exported so tests can pin it even after a faster one replaced it. */
 export const fullyConnectedInt8Reference: OpKernel<FullyConnectedInt8Params> = {
   prepare: (ctx) => prepareFullyConnectedInt8(spec(ctx, "i8"), { input: ctx.input(0).quant, filter: ctx.input(1).quant, output: ctx.output().quant }),
-  eval: (p, io) => evalFullyConnectedInt8(p, io.inputs[0] as Int8Array, io.inputs[1] as Int8Array, io.inputs[2] as Int32Array | null, io.outputs[0] as Int8Array),
+  eval: (p, io) => evalFullyConnectedInt8(p, io.inputs[0] as Int8Array, io.inputs[1] as Int8Array, (io.inputs[2] ?? null) as Int32Array | null, io.outputs[0] as Int8Array),
 };
 registerKernel("FULLY_CONNECTED", "i8", fullyConnectedInt8Reference);
 
@@ -46,5 +46,5 @@ registerKernel("FULLY_CONNECTED", "f32", {
     const range = activationRangeFloat(s.activation);
     return { ...prepareFullyConnectedGeometry("FULLY_CONNECTED", s), actMin: range.min, actMax: range.max };
   },
-  eval: (p, io) => evalFullyConnectedF32(p, io.inputs[0] as Float32Array, io.inputs[1] as Float32Array, io.inputs[2] as Float32Array | null, io.outputs[0] as Float32Array),
+  eval: (p, io) => evalFullyConnectedF32(p, io.inputs[0] as Float32Array, io.inputs[1] as Float32Array, (io.inputs[2] ?? null) as Float32Array | null, io.outputs[0] as Float32Array),
 });
