@@ -39,6 +39,7 @@ export interface DeployReport {
   /** Per op: activation bytes alive while it runs (scratch included). */
   memory_by_op: { op: number; kind: string; live_bytes: number }[];
   inplace_depthwise_ops: number;
+  inplace_pointwise_ops: number;
   patch: { depth: number; grid: number; extra_macs: number; stage_macs: number } | null;
   macs: number;
   estimate: { latency_ms: number; energy_mj: number; note: string };
@@ -91,6 +92,7 @@ export function deployModel(graph: Graph, name: string, device: DeviceProfile, o
       peak_layer: { op: op.index, kind: op.kind },
       memory_by_op: plan.byOp.map((b) => ({ op: b.op, kind: graph.ops[b.op]?.kind ?? "", live_bytes: b.liveBytes })),
       inplace_depthwise_ops: plan.inplaceDepthwise.size,
+      inplace_pointwise_ops: plan.inplacePointwise.size,
       patch: plan.patch ? { depth: plan.patch.ops.length, grid: plan.patch.grid, extra_macs: plan.patch.extraMacs, stage_macs: plan.patch.stageMacs } : null,
       macs,
       estimate: { latency_ms: cost.latencyMs, energy_mj: cost.energyMj, note: "estimate: instructions/MAC from our qemu runs, CPI 1 and nominal power assumed" },
