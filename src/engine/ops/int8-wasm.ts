@@ -1,10 +1,11 @@
 /**
- * Swaps the int8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and AVERAGE_POOL_2D kernels for the SIMD WASM ones
- * (src/kernels/int8-wasm) when build/wasm/int8.wasm is built, and makes activations resident in that
+ * Swaps the int8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and AVERAGE_POOL_2D kernels for the SIMD WASM
+ * ones (src/kernels/int8-wasm) when build/wasm/int8.wasm is built, and makes int8 activations resident in that
  * module's memory so the kernels run in place. The reference kernel's prepare still validates and computes
- * the constants; the fast prepare only packs them. Ops the fast path does not cover (grouped conv, depth
- * multiplier > 1, asymmetric FC weights) keep the reference eval. DIETML_INT8_KERNELS=reference, or
- * `useInt8Reference(true)`, forces the reference path (bit-identical, slower).
+ * the constants; the fast kernel packs them into WASM memory on its first eval (prepare allocates none
+ * there). Ops the fast path does not cover (grouped conv, depth multiplier > 1, asymmetric FC weights) keep
+ * the reference eval. DIETML_INT8_KERNELS=reference, or `useInt8Reference(true)`, forces the reference
+ * path (bit-identical, slower).
  */
 import type { PoolInt8Params } from "../../kernels/int8/average-pool.js";
 import type { Conv2dInt8Params } from "../../kernels/int8/conv2d.js";
@@ -30,7 +31,9 @@ import { activationArrayFor, createSimpleStorage, setDefaultStorage, type Activa
 
 interface Fast<R, F> {
   ref: R;
-  fast: F | null;
+  /** Packed on the first eval (undefined until then), so prepare allocates no WASM memory; null: reference. */
+  fast: F | null | undefined;
+  pack: () => F | null;
 }
 
 const FAST_KINDS = ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D"] as const;
@@ -47,9 +50,10 @@ function fastKernel<R, F>(kind: string, pack: (ref: R, filter: Int8Array, bias: 
     prepare(ctx) {
       const r = ref.prepare(ctx);
       const { filter, bias } = constants(ctx);
-      return { ref: r, fast: pack(r, filter, bias) };
+      return { ref: r, fast: undefined, pack: () => pack(r, filter, bias) };
     },
     eval(p: Fast<R, F>, io: OpIo) {
+      if (p.fast === undefined) p.fast = p.pack();
       if (p.fast === null) ref.eval(p.ref, io);
       else run(p.fast, io.inputs[0] as Int8Array, io.outputs[0] as Int8Array);
     },
@@ -92,9 +96,10 @@ export function useInt8Reference(on: boolean): void {
   registerKernel("AVERAGE_POOL_2D", "i8", {
     prepare: (ctx) => {
       const ref = pool.prepare(ctx);
-      return { ref, fast: prepareAveragePoolWasm(ref) };
+      return { ref, fast: undefined, pack: () => prepareAveragePoolWasm(ref) };
     },
     eval: (p: Fast<PoolInt8Params, AveragePoolWasm>, io: OpIo) => {
+      if (p.fast === undefined) p.fast = p.pack();
       if (p.fast === null) pool.eval(p.ref, io);
       else evalAveragePoolWasm(p.fast, io.inputs[0] as Int8Array, io.outputs[0] as Int8Array);
     },
