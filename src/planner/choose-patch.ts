@@ -2,6 +2,7 @@
  * Picks the patch depth and grid with the smallest arena whose recomputation stays within a MAC budget
  * (default 5% of the model's MACs; ties: fewest extra MACs), the trade-off MCUNetV2 searches over.
  */
+import { ArgumentError } from "../errors/index.js";
 import { summarizeGraph, type Graph } from "../graph/index.js";
 import { patchableDepth } from "./patch.js";
 import { planMemory, type MemoryPlan } from "./plan.js";
@@ -15,8 +16,9 @@ export function choosePatch(graph: Graph, maxExtraMacFraction = 0.05, maxGrid = 
       let plan: MemoryPlan;
       try {
         plan = planMemory(graph, { strategy: "dietml", patch: { depth: d, grid: g } });
-      } catch {
-        continue; // grid larger than this stage's output
+      } catch (e) {
+        if (e instanceof ArgumentError) continue; // grid larger than this stage's output
+        throw e;
       }
       if (plan.patch!.extraMacs > budget) continue;
       if (!best || plan.arenaBytes < best.arenaBytes || (plan.arenaBytes === best.arenaBytes && plan.patch!.extraMacs < best.patch!.extraMacs)) best = plan;
