@@ -23,7 +23,6 @@ export function prepareConv2dWasm(p: Conv2dInt8Params, filter: Int8Array, bias: 
       batches: p.batches, inH: p.inH, inW: p.inW, c: p.inC, outH: p.outH, outW: p.outW,
       fh: p.filterH, fw: p.filterW, sh: p.strideH, sw: p.strideW, dh: p.dilationH, dw: p.dilationW, padT: p.padTop, padL: p.padLeft,
     },
-    inputLength: p.batches * p.inH * p.inW * p.inC,
   });
 }
 

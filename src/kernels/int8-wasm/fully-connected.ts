@@ -19,7 +19,6 @@ export function prepareFullyConnectedWasm(p: FullyConnectedInt8Params, filter: I
     actMin: p.actMin,
     actMax: p.actMax,
     window: null,
-    inputLength: p.batches * p.accumDepth,
   });
 }
 

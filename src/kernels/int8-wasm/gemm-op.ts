@@ -29,7 +29,6 @@ export interface GemmOpSpec {
   actMax: number;
   /** im2col geometry (null: each output row is the next k input values, widened in one pass). */
   window: WindowRecord | null;
-  inputLength: number;
 }
 
 export interface WindowRecord {
@@ -45,8 +44,6 @@ export interface GemmOp {
   /** Addresses of the im2col record (0: plain widening) and of the gemm record. */
   im2colRec: number;
   gemmRec: number;
-  inputLength: number;
-  outputLength: number;
 }
 
 export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
@@ -67,7 +64,7 @@ export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
     im2colRec = rt.place(Int32Array.of(r.batches, r.inH, r.inW, r.c, r.outH, r.outW, r.fh, r.fw, r.sh, r.sw, r.dh, r.dw, r.padT, r.padL, -s.inputOffset, kp));
     ptrs.push(im2colRec);
   }
-  const op: GemmOp = { rt, m: s.m, k: s.k, kp, im2colRec, gemmRec, inputLength: s.inputLength, outputLength: s.m * s.n };
+  const op: GemmOp = { rt, m: s.m, k: s.k, kp, im2colRec, gemmRec };
   freeWhenCollected(op, ptrs);
   return op;
 }
