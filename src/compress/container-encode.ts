@@ -1,0 +1,90 @@
+/**
+ * Writing the .dmlz container (format in container-format.ts). Clustered tensors are stored sparse: relative
+ * indices and cluster indices, each Huffman coded; the index width is chosen per tensor (1..8 bits) as the one
+ * giving the fewest bytes. Deterministic: the same tensors give the same bytes.
+ */
+import { ArgumentError } from "../errors/index.js";
+import { BitWriter } from "./bitio.js";
+import { ByteWriter } from "./bytes.js";
+import { FORMAT_VERSION, HEADER_BYTES, KIND_CLUSTERED, KIND_DENSE, MAGIC } from "./container-format.js";
+import { crc32 } from "./crc32.js";
+import { encodedBits, huffmanCodeLengths, writeSymbols } from "./huffman.js";
+import type { Codebook } from "./kmeans.js";
+import { encodeRelative, type SparseEntries } from "./relative-index.js";
+
+export type TensorToEncode =
+  | { name: string; shape: readonly number[]; kind: "dense"; values: Float32Array }
+  | { name: string; shape: readonly number[]; kind: "clustered"; values: Float32Array; book: Codebook; mask: Uint8Array };
+
+export interface EncodedModel {
+  bytes: Uint8Array;
+  /** Bytes each tensor's section takes in the file (framing included), by name. */
+  sectionBytes: Map<string, number>;
+  /** Chosen relative-index width of each clustered tensor. */
+  indexBits: Map<string, number>;
+}
+
+export function encodeModel(tensors: readonly TensorToEncode[], metadata: Record<string, string>): EncodedModel {
+  const sections: Uint8Array[] = [new TextEncoder().encode(JSON.stringify(metadata))];
+  const sectionBytes = new Map<string, number>();
+  const indexBits = new Map<string, number>();
+  for (const t of tensors) {
+    const w = new ByteWriter();
+    const name = new TextEncoder().encode(t.name);
+    w.u16(name.length).bytes(name).u8(t.kind === "dense" ? KIND_DENSE : KIND_CLUSTERED).u8(t.shape.length);
+    for (const d of t.shape) w.u32(d);
+    if (t.kind === "dense") w.f32s(t.values);
+    else indexBits.set(t.name, writeClustered(w, t));
+    const payload = w.finish();
+    sections.push(payload);
+    sectionBytes.set(t.name, payload.length + 8);
+  }
+  const out = new ByteWriter();
+  const total = HEADER_BYTES + sections.reduce((n, s) => n + s.length + 8, 0);
+  out.bytes(MAGIC).u16(FORMAT_VERSION).u16(0).u32(sections.length).u32(total);
+  for (const s of sections) out.u32(s.length).bytes(s).u32(crc32(s));
+  return { bytes: out.finish(), sectionBytes, indexBits };
+}
+
+function writeClustered(w: ByteWriter, t: Extract<TensorToEncode, { kind: "clustered" }>): number {
+  checkClustered(t);
+  const pad = 1 << t.book.bits;
+  let best: { bits: number; entries: SparseEntries; size: number } | undefined;
+  for (let bits = 1; bits <= 8; bits++) {
+    const entries = encodeRelative(t.mask, t.book.indices, bits, pad);
+    const size = streamBits(entries.symbols, pad + 1) + streamBits(entries.gaps, 1 << bits) + 8 * (1 << bits);
+    if (best === undefined || size < best.size) best = { bits, entries, size };
+  }
+  const { bits, entries } = best!;
+  const clusterLengths = huffmanCodeLengths(histogram(entries.symbols, pad + 1));
+  const gapLengths = huffmanCodeLengths(histogram(entries.gaps, 1 << bits));
+  w.u8(t.book.bits).u8(bits).u32(entries.gaps.length).f32s(t.book.centroids).bytes(clusterLengths).bytes(gapLengths);
+  for (const [symbols, lengths] of [[entries.symbols, clusterLengths], [entries.gaps, gapLengths]] as const) {
+    const bw = new BitWriter();
+    writeSymbols(bw, symbols, lengths);
+    w.u32(bw.bitLength).bytes(bw.finish());
+  }
+  return bits;
+}
+
+/** The model must be in its clustered state: kept weights equal their centroid, pruned ones are +0. */
+function checkClustered(t: Extract<TensorToEncode, { kind: "clustered" }>): void {
+  const { values, mask, book } = t;
+  for (let i = 0; i < values.length; i++) {
+    const want = mask[i] === 1 ? book.centroids[book.indices[i]!]! : 0;
+    if (!Object.is(values[i], want)) {
+      throw new ArgumentError(`${t.name}[${i}] is ${values[i]}, not its shared value ${want}`, "apply the codebook (applyCodebook) before encoding");
+    }
+  }
+}
+
+function histogram(symbols: readonly number[], size: number): Uint32Array {
+  const h = new Uint32Array(size);
+  for (const s of symbols) h[s]!++;
+  return h;
+}
+
+function streamBits(symbols: readonly number[], size: number): number {
+  const h = histogram(symbols, size);
+  return encodedBits(h, huffmanCodeLengths(h));
+}
