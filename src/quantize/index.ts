@@ -1,0 +1,16 @@
+/**
+ * int8 quantization of graphs (TFLite's full-integer scheme). Starts from a float graph: one lowered from an
+ * nn model (src/lower) or read from a float/hybrid .tflite.
+ *
+ *   calibrate.ts           activation ranges on representative inputs (minmax, percentile, mse)
+ *   quant-params.ts        the spec as numbers: activation/weight/bias quantization
+ *   quantize-graph.ts      float graph + ranges -> int8 graph (int8 input and output)
+ *   dequantize-weights.ts  hybrid (int8-weight float) graphs -> plain float graphs
+ *   ptq.ts                 all of it in one call
+ */
+export { calibrate, checkCalibrationInputs, CALIBRATION_METHODS, type CalibrationMethod, type CalibrationOptions, type Ranges } from "./calibrate.js";
+export { activationQuant, quantizeWeights, quantizeBias, quantizeTensor, dequantizeTensor } from "./quant-params.js";
+export { quantizeGraph } from "./quantize-graph.js";
+export { dequantizeWeights } from "./dequantize-weights.js";
+export { quantizePtq } from "./ptq.js";
+export { percentileRange, mseRange } from "./histogram.js";
