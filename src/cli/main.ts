@@ -15,6 +15,7 @@ import { registerInspect } from "./commands/inspect.js";
 import { registerRun } from "./commands/run.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerCompare } from "./commands/compare.js";
+import { registerCompress } from "./commands/compress.js";
 
 /** Exit code for a user mistake (bad argument, bad file, missing dataset). */
 export const EXIT_USER_ERROR = 2;
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo): Command {
   registerRun(program, io);
   registerDeploy(program, io);
   registerCompare(program, io);
+  registerCompress(program, io);
   return program;
 }
 

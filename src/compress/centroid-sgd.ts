@@ -9,7 +9,7 @@ import type { Variable } from "../autograd/index.js";
 import { Tensor } from "../tensor/index.js";
 import type { TrainOptimizer } from "../train/index.js";
 import { applyCodebook, type Codebook } from "./kmeans.js";
-import type { Mask } from "./prune.js";
+import { applyMask, type Mask } from "./prune.js";
 
 export interface ClusteredParameter {
   book: Codebook;
@@ -22,7 +22,11 @@ export class CentroidSgd implements TrainOptimizer {
   readonly #velocity: Float32Array[];
   readonly #momentum: number;
 
-  constructor(params: [string, Variable][], clustered: ReadonlyMap<string, ClusteredParameter>, momentum = 0.9) {
+  readonly #masks: ReadonlyMap<string, Mask>;
+
+  /** `masks` keeps pruned weights of layers that are not clustered at 0. */
+  constructor(params: [string, Variable][], clustered: ReadonlyMap<string, ClusteredParameter>, momentum = 0.9, masks: ReadonlyMap<string, Mask> = new Map()) {
+    this.#masks = masks;
     this.#params = params;
     this.#clustered = clustered;
     this.#momentum = momentum;
@@ -41,6 +45,7 @@ export class CentroidSgd implements TrainOptimizer {
         target[j] -= lr * v[j]!;
       }
       if (c !== undefined) applyCodebook(p.values, c.mask, c.book);
+      else if (this.#masks.has(name)) applyMask(p.values, this.#masks.get(name)!);
     });
   }
 

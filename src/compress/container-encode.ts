@@ -24,7 +24,8 @@ export interface EncodedModel {
   indexBits: Map<string, number>;
 }
 
-export function encodeModel(tensors: readonly TensorToEncode[], metadata: Record<string, string>): EncodedModel {
+/** With `huffman` false every symbol gets the same code length: a fixed-width code (for comparison). */
+export function encodeModel(tensors: readonly TensorToEncode[], metadata: Record<string, string>, huffman = true): EncodedModel {
   const sections: Uint8Array[] = [new TextEncoder().encode(JSON.stringify(metadata))];
   const sectionBytes = new Map<string, number>();
   const indexBits = new Map<string, number>();
@@ -34,7 +35,7 @@ export function encodeModel(tensors: readonly TensorToEncode[], metadata: Record
     w.u16(name.length).bytes(name).u8(t.kind === "dense" ? KIND_DENSE : KIND_CLUSTERED).u8(t.shape.length);
     for (const d of t.shape) w.u32(d);
     if (t.kind === "dense") w.f32s(t.values);
-    else indexBits.set(t.name, writeClustered(w, t));
+    else indexBits.set(t.name, writeClustered(w, t, huffman ? huffmanCodeLengths : fixedCodeLengths));
     const payload = w.finish();
     sections.push(payload);
     sectionBytes.set(t.name, payload.length + 8);
@@ -46,18 +47,20 @@ export function encodeModel(tensors: readonly TensorToEncode[], metadata: Record
   return { bytes: out.finish(), sectionBytes, indexBits };
 }
 
-function writeClustered(w: ByteWriter, t: Extract<TensorToEncode, { kind: "clustered" }>): number {
+type CodeLengths = (freqs: ArrayLike<number>) => Uint8Array;
+
+function writeClustered(w: ByteWriter, t: Extract<TensorToEncode, { kind: "clustered" }>, codeLengths: CodeLengths): number {
   checkClustered(t);
   const pad = 1 << t.book.bits;
   let best: { bits: number; entries: SparseEntries; size: number } | undefined;
   for (let bits = 1; bits <= 8; bits++) {
     const entries = encodeRelative(t.mask, t.book.indices, bits, pad);
-    const size = streamBits(entries.symbols, pad + 1) + streamBits(entries.gaps, 1 << bits) + 8 * (1 << bits);
+    const size = streamBits(entries.symbols, pad + 1, codeLengths) + streamBits(entries.gaps, 1 << bits, codeLengths) + 8 * (1 << bits);
     if (best === undefined || size < best.size) best = { bits, entries, size };
   }
   const { bits, entries } = best!;
-  const clusterLengths = huffmanCodeLengths(histogram(entries.symbols, pad + 1));
-  const gapLengths = huffmanCodeLengths(histogram(entries.gaps, 1 << bits));
+  const clusterLengths = codeLengths(histogram(entries.symbols, pad + 1));
+  const gapLengths = codeLengths(histogram(entries.gaps, 1 << bits));
   w.u8(t.book.bits).u8(bits).u32(entries.gaps.length).f32s(t.book.centroids).bytes(clusterLengths).bytes(gapLengths);
   for (const [symbols, lengths] of [[entries.symbols, clusterLengths], [entries.gaps, gapLengths]] as const) {
     const bw = new BitWriter();
@@ -84,7 +87,12 @@ function histogram(symbols: readonly number[], size: number): Uint32Array {
   return h;
 }
 
-function streamBits(symbols: readonly number[], size: number): number {
+function streamBits(symbols: readonly number[], size: number, codeLengths: CodeLengths): number {
   const h = histogram(symbols, size);
-  return encodedBits(h, huffmanCodeLengths(h));
+  return encodedBits(h, codeLengths(h));
+}
+
+/** ceil(log2(alphabet)) bits for every symbol: a fixed-width code, still decodable as a canonical code. */
+function fixedCodeLengths(freqs: ArrayLike<number>): Uint8Array {
+  return new Uint8Array(freqs.length).fill(Math.max(1, Math.ceil(Math.log2(freqs.length))));
 }

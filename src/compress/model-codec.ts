@@ -1,7 +1,7 @@
 /**
  * A whole model to and from the container: clustered layers (those with a codebook) go in sparse and Huffman
  * coded, every other parameter and buffer dense. decodeModelFile loads the result into a fresh model of the
- * same architecture.
+ * same architecture. A pruned layer that is not clustered is stored dense.
  */
 import { readFileSync } from "node:fs";
 import { FileFormatError } from "../errors/index.js";
@@ -16,14 +16,14 @@ export interface ClusterState {
   mask: Mask;
 }
 
-export function encodeModule(model: Module, clustered: ReadonlyMap<string, ClusterState>, metadata: Record<string, string>): EncodedModel {
+export function encodeModule(model: Module, clustered: ReadonlyMap<string, ClusterState>, metadata: Record<string, string>, huffman = true): EncodedModel {
   const tensors: TensorToEncode[] = [...model.stateDict()].map(([name, t]) => {
     const c = clustered.get(name);
     return c === undefined
       ? { name, shape: t.shape, kind: "dense", values: t.data }
       : { name, shape: t.shape, kind: "clustered", values: t.data, book: c.book, mask: c.mask };
   });
-  return encodeModel(tensors, metadata);
+  return encodeModel(tensors, metadata, huffman);
 }
 
 export function readCompressedFile(file: string): DecodedModel {

@@ -1,0 +1,97 @@
+/** `dietml compress`: Deep Compression of a trained zoo model into a .dmlz file, with a per-layer report. */
+import type { Command } from "commander";
+import { checkClusterBits, checkPruneRate, compressModel, formatCompressTable, KMEANS_INITS, parseLayerSpec, parseNmSpec, type CompressOptions, type KmeansInit } from "../../compress/index.js";
+import { loadFashionMnist } from "../../data/index.js";
+import { ArgumentError } from "../../errors/index.js";
+import { entryToTensor, readSafetensors, writeFileAtomic } from "../../io/index.js";
+import { createModel } from "../../models/index.js";
+import { Rng, type Tensor } from "../../tensor/index.js";
+import { printResult, type CliIo } from "../io.js";
+import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from "../options.js";
+import { TRAIN_DATASETS, TRAIN_MODELS } from "./train.js";
+
+interface CompressCliOptions {
+  model: (typeof TRAIN_MODELS)[number];
+  data: (typeof TRAIN_DATASETS)[number];
+  prune: string;
+  pruneSteps: number;
+  clusterBits: string;
+  init: KmeansInit;
+  huffman: boolean;
+  retrainEpochs: number;
+  clusterEpochs: number;
+  batchSize: number;
+  lr: number;
+  clusterLr: number;
+  seed: number;
+  out: string;
+  json: boolean;
+}
+
+export function registerCompress(program: Command, io: CliIo): void {
+  program
+    .command("compress <weights>")
+    .description("prune, cluster (k-means weight sharing) and Huffman-code a trained model into a .dmlz file")
+    .requiredOption("--model <name>", `zoo model the weights belong to (${TRAIN_MODELS.join(", ")})`, parseChoice("--model", TRAIN_MODELS))
+    .option("--data <name>", `dataset for retraining and accuracy (${TRAIN_DATASETS.join(", ")})`, parseChoice("--data", TRAIN_DATASETS), "fashion-mnist")
+    .requiredOption("--prune <spec>", 'rate(s) in [0,1): "0.9", "fc=0.92,conv=0.6" or "fc1=0.92,fc2=0.91,fc3=0.74"; or N:M such as "2:4"')
+    .option("--prune-steps <n>", "prune -> retrain rounds (rates grow evenly)", parsePositiveInt("--prune-steps"), 3)
+    .option("--cluster-bits <spec>", 'bits (1..8) per layer kind or layer: "conv=8,fc=5" or "5"', "conv=8,fc=5")
+    .option("--init <kind>", `k-means initialisation (${KMEANS_INITS.join(", ")})`, parseChoice("--init", KMEANS_INITS), "linear")
+    .option("--huffman", "Huffman-code cluster indices and index gaps (else fixed-width codes)", false)
+    .option("--retrain-epochs <n>", "retraining epochs after each pruning round", parseNonNegativeInt("--retrain-epochs"), 2)
+    .option("--cluster-epochs <n>", "centroid fine-tuning epochs", parseNonNegativeInt("--cluster-epochs"), 1)
+    .option("--batch-size <b>", "mini-batch size", parsePositiveInt("--batch-size"), 64)
+    .option("--lr <rate>", "peak learning rate of retraining (cosine decay)", parsePositiveNumber("--lr"), 0.01)
+    .option("--cluster-lr <rate>", "peak learning rate of centroid fine-tuning (gradients summed per cluster)", parsePositiveNumber("--cluster-lr"), 1e-4)
+    .option("--seed <s>", "random seed: the same seed writes the same bytes", parseNonNegativeInt("--seed"), 0)
+    .requiredOption("--out <file>", "compressed model to write (.dmlz)")
+    .option("--json", "print one JSON object with the report on stdout", false)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ dietml train --model lenet300 --data fashion-mnist --out lenet300.safetensors
+  $ dietml compress lenet300.safetensors --model lenet300 --prune fc1=0.92,fc2=0.91,fc3=0.74 --cluster-bits fc=6 --huffman --out lenet300.dmlz
+  $ dietml compress lenet5.safetensors --model lenet5 --data fashion-mnist-subset --prune 2:4 --cluster-bits conv=8,fc=5 --huffman --out lenet5.dmlz --json
+
+The compression ratio is the dense f32 bytes of all parameters over the bytes of the file written.`,
+    )
+    .action(async (weights: string, opts: CompressCliOptions) => {
+      await runCompress(weights, opts, io);
+    });
+}
+
+async function runCompress(weights: string, opts: CompressCliOptions, io: CliIo): Promise<void> {
+  const nm = parseNmSpec(opts.prune);
+  const prune: CompressOptions["prune"] = nm !== undefined ? { nm } : { rates: parseLayerSpec(opts.prune, "--prune", rate) };
+  const clusterBits = parseLayerSpec(opts.clusterBits, "--cluster-bits", bits);
+  const data = loadFashionMnist({ subset: opts.data === "fashion-mnist-subset", normalize: true });
+  const build = () => createModel(opts.model, new Rng(opts.seed), { inputShape: data.train.imageShape, numClasses: data.train.numClasses });
+  const model = build();
+  const contents = readSafetensors(weights);
+  const state = new Map<string, Tensor>();
+  for (const [name, entry] of contents.tensors) if (!name.startsWith("optim/")) state.set(name, entryToTensor(entry, name, weights));
+  model.loadStateDict(state);
+  const report = compressModel(model, data, {
+    prune, pruneSteps: opts.pruneSteps, clusterBits, init: opts.init, huffman: opts.huffman,
+    retrainEpochs: opts.retrainEpochs, clusterEpochs: opts.clusterEpochs, batchSize: opts.batchSize, lr: opts.lr,
+    clusterLr: opts.clusterLr, seed: opts.seed, rebuild: build,
+    metadata: { model: opts.model, prune: opts.prune, cluster_bits: opts.clusterBits, huffman: String(opts.huffman), seed: String(opts.seed) },
+    log: (line) => io.stderr(`${line}\n`),
+  });
+  writeFileAtomic(opts.out, report.bytes);
+  const { bytes: _bytes, ...result } = report;
+  printResult(io, opts.json, { ...result, out: opts.out }, [...formatCompressTable(report), `written ${report.compressedBytes} bytes to ${opts.out}`]);
+}
+
+function rate(v: string): number {
+  checkPruneRate(Number(v), "--prune rate");
+  return Number(v);
+}
+
+function bits(v: string): number {
+  if (!/^[0-9]+$/.test(v)) throw new ArgumentError(`--cluster-bits: "${v}" is not an integer`, 'write e.g. "conv=8,fc=5"');
+  checkClusterBits(Number(v), "--cluster-bits");
+  return Number(v);
+}
