@@ -16,6 +16,7 @@ import { registerRun } from "./commands/run.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerCompress } from "./commands/compress.js";
+import { registerQuantize } from "./commands/quantize.js";
 
 /** Exit code for a user mistake (bad argument, bad file, missing dataset). */
 export const EXIT_USER_ERROR = 2;
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
   registerDeploy(program, io);
   registerCompare(program, io);
   registerCompress(program, io);
+  registerQuantize(program, io);
   return program;
 }
 

@@ -7,6 +7,7 @@
  *   quantize-graph.ts      float graph + ranges -> int8 graph (int8 input and output)
  *   dequantize-weights.ts  hybrid (int8-weight float) graphs -> plain float graphs
  *   ptq.ts                 all of it in one call
+ *   calibration-data.ts    calibration examples from a dataset name or .npy; evaluate.ts: top-1 accuracy
  */
 export { calibrate, checkCalibrationInputs, CALIBRATION_METHODS, type CalibrationMethod, type CalibrationOptions, type Ranges } from "./calibrate.js";
 export { activationQuant, quantizeWeights, quantizeBias, quantizeTensor, dequantizeTensor } from "./quant-params.js";
@@ -14,3 +15,5 @@ export { quantizeGraph } from "./quantize-graph.js";
 export { dequantizeWeights } from "./dequantize-weights.js";
 export { quantizePtq } from "./ptq.js";
 export { percentileRange, mseRange } from "./histogram.js";
+export { loadCalibrationData, CALIBRATION_DATASETS, type CalibrationData } from "./calibration-data.js";
+export { graphAccuracy, argmax } from "./evaluate.js";

@@ -1,0 +1,114 @@
+/**
+ * `dietml quantize`: a trained checkpoint (.safetensors + --model) or a float/hybrid .tflite -> full-integer
+ * int8 .tflite (PTQ). Calibration data is a dataset name or a .npy array; with a dataset the float and int8
+ * test accuracies are reported too.
+ */
+import type { Command } from "commander";
+import { ArgumentError, FileFormatError } from "../../errors/index.js";
+import { elementCount, writeTflite, type Graph } from "../../graph/index.js";
+import { writeFileAtomic } from "../../io/index.js";
+import { lowerModel } from "../../lower/index.js";
+import { createModel, modelInfo } from "../../models/index.js";
+import { CALIBRATION_METHODS, dequantizeWeights, graphAccuracy, loadCalibrationData, quantizePtq, type CalibrationMethod } from "../../quantize/index.js";
+import { Rng } from "../../tensor/index.js";
+import { loadModelState, readCheckpoint, trainableModule } from "../../train/index.js";
+import { printResult, type CliIo } from "../io.js";
+import { parseChoice, parseNonNegativeInt, parsePositiveInt } from "../options.js";
+import { loadModelFile } from "./model-file.js";
+
+const MODES = ["ptq"] as const;
+
+interface QuantizeOptions {
+  model?: string;
+  calib: string;
+  mode: (typeof MODES)[number];
+  calibration: CalibrationMethod;
+  calibCount: number;
+  eval: number;
+  out: string;
+  json: boolean;
+}
+
+export function registerQuantize(program: Command, io: CliIo): void {
+  program
+    .command("quantize")
+    .description("post-training int8 quantization (TFLite's full-integer scheme) of a checkpoint or a float .tflite")
+    .argument("<model>", "a .safetensors checkpoint from `dietml train` (with --model) or a float/hybrid .tflite")
+    .option("--model <name>", "zoo model the checkpoint was trained as (needed for .safetensors)")
+    .requiredOption("--calib <data>", "calibration data: fashion-mnist, fashion-mnist-subset, or a .npy array [N, height, width, channels]")
+    .option("--mode <mode>", "quantization mode (only ptq in this version)", parseChoice("--mode", MODES), "ptq")
+    .option("--calibration <method>", `activation range method: ${CALIBRATION_METHODS.join(", ")}`, parseChoice("--calibration", CALIBRATION_METHODS), "minmax")
+    .option("--calib-count <n>", "calibration examples to use", parsePositiveInt("--calib-count"), 200)
+    .option("--eval <n>", "with a dataset: test images to measure float and int8 accuracy on (0 skips)", parseNonNegativeInt("--eval"), 1000)
+    .requiredOption("--out <file>", "the int8 .tflite to write")
+    .option("--json", "print one JSON object on stdout", false)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ dietml quantize lenet5.safetensors --model lenet5 --calib fashion-mnist-subset --out lenet5_int8.tflite
+  $ dietml quantize kws_ref_model_float32.tflite --calib mfcc.npy --calibration mse --out kws_int8.tflite --json`,
+    )
+    .action((model: string, opts: QuantizeOptions) => quantizeCommand(model, opts, io));
+}
+
+/** A `dietml train` checkpoint -> float graph; the input shape comes from the dataset it was trained on. */
+function loadCheckpointGraph(path: string, name: string | undefined): Graph {
+  if (name === undefined) {
+    throw new ArgumentError(`${path} is a checkpoint, so the model architecture is needed`, "pass --model with the zoo name it was trained as, e.g. --model lenet5");
+  }
+  const info = modelInfo(name);
+  const state = readCheckpoint(path);
+  const data = String(state.settings.data ?? "");
+  const fashion = data.startsWith("fashion-mnist");
+  const inputShape: [number, number, number] = fashion ? [28, 28, 1] : [...info.inputShape];
+  const module = createModel(name, new Rng(0), { inputShape, numClasses: fashion ? 10 : info.numClasses });
+  loadModelState(trainableModule(module), state, path);
+  module.eval();
+  return lowerModel(module, inputShape, { description: `dietml lower (${name})` });
+}
+
+function loadFloatGraph(path: string, name: string | undefined): Graph {
+  if (path.endsWith(".safetensors")) return loadCheckpointGraph(path, name);
+  if (path.endsWith(".tflite")) return dequantizeWeights(loadModelFile(path).graph);
+  throw new FileFormatError(path, "is neither .safetensors nor .tflite", "give a checkpoint from `dietml train` or a float .tflite");
+}
+
+function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): void {
+  const floatGraph = loadFloatGraph(path, opts.model);
+  const data = loadCalibrationData(opts.calib, opts.calibCount);
+  io.stderr(`calibrating on ${data.examples.length} examples from ${data.source} (${opts.calibration})\n`);
+  const int8 = quantizePtq(floatGraph, data.examples, { method: opts.calibration });
+  const bytes = writeTflite(int8);
+  writeFileAtomic(opts.out, bytes);
+  const inT = int8.tensors[int8.inputs[0]!]!;
+  const outT = int8.tensors[int8.outputs[0]!]!;
+  let accuracy: { float: number; int8: number; examples: number } | null = null;
+  if (data.test && opts.eval > 0 && elementCount(inT.shape) === data.test.imageShape.reduce((a, b) => a * b, 1)) {
+    const n = Math.min(opts.eval, data.test.count);
+    accuracy = {
+      float: graphAccuracy(floatGraph, data.test.images, data.test.labels, n),
+      int8: graphAccuracy(int8, data.test.images, data.test.labels, n),
+      examples: n,
+    };
+  }
+  const result = {
+    model: path,
+    out: opts.out,
+    mode: opts.mode,
+    calibration: opts.calibration,
+    calibrationExamples: data.examples.length,
+    bytes: bytes.byteLength,
+    ops: int8.ops.length,
+    input: { dtype: inT.dtype, shape: inT.shape, scale: inT.quant!.scale[0], zeroPoint: inT.quant!.zeroPoint[0] },
+    output: { dtype: outT.dtype, shape: outT.shape, scale: outT.quant!.scale[0], zeroPoint: outT.quant!.zeroPoint[0] },
+    accuracy,
+  };
+  const lines = [
+    `wrote ${opts.out}: ${bytes.byteLength.toLocaleString("en-US")} bytes, ${int8.ops.length} ops, int8 input/output (no QUANTIZE/DEQUANTIZE ops)`,
+    `input  int8 [${inT.shape.join("x")}] scale ${inT.quant!.scale[0]} zero point ${inT.quant!.zeroPoint[0]}`,
+    `output int8 [${outT.shape.join("x")}] scale ${outT.quant!.scale[0]} zero point ${outT.quant!.zeroPoint[0]}`,
+  ];
+  if (accuracy) lines.push(`test accuracy on ${accuracy.examples} images: float ${(100 * accuracy.float).toFixed(2)}%, int8 ${(100 * accuracy.int8).toFixed(2)}%`);
+  printResult(io, opts.json, result, lines);
+}
