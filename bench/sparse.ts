@@ -1,0 +1,105 @@
+/**
+ * Sparse kernels vs dense: C = A B with A [m, k] pruned to 50/75/90% unstructured sparsity (CSR kernel) or
+ * 2:4 (packed 2:4 kernel), B [k, n] dense, against our dense matmul on the same (zero-filled) A: the WASM SIMD
+ * kernel on one thread and the pure-TS reference kernel. Every kernel's product is checked against the dense
+ * reference before timing; each is warmed up (V8 tiers code up lazily), then timed for a fixed wall time.
+ * Shapes: LeNet-300-100's fc1 ([300, 784] x batch 64) and a square 1024 layer.
+ */
+import { fileURLToPath } from "node:url";
+import { realpathSync } from "node:fs";
+import { applyMask, magnitudeMask, nmMask } from "../src/compress/prune.js";
+import { csrMatmul, toCsr } from "../src/compress/sparse/csr.js";
+import { sparse24Matmul, toSparse24 } from "../src/compress/sparse/nm.js";
+import { matmul, poolThreads, setKernelBackend, setPoolThreads } from "../src/kernels/index.js";
+import { matmulRef } from "../src/kernels/ref/gemm.js";
+import { Rng } from "../src/tensor/index.js";
+
+export interface SparseBenchRow {
+  shape: string;
+  pattern: string;
+  /** Milliseconds per product (median of timed blocks). */
+  sparseMs: number;
+  denseWasmMs: number;
+  denseTsMs: number;
+  /** dense time / sparse time: > 1 means the sparse kernel is faster. */
+  vsWasm: number;
+  vsTs: number;
+}
+
+export interface SparseBenchOptions {
+  quick?: boolean;
+  log?: (line: string) => void;
+}
+
+function timeMs(fn: () => void, warmMs: number, measureMs: number): number {
+  const start = performance.now();
+  while (performance.now() - start < warmMs) fn();
+  const samples: number[] = [];
+  const t0 = performance.now();
+  while (performance.now() - t0 < measureMs || samples.length < 5) {
+    const s = performance.now();
+    fn();
+    samples.push(performance.now() - s);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1]!;
+}
+
+function check(got: Float32Array, want: Float32Array, what: string): void {
+  for (let i = 0; i < want.length; i++) {
+    if (Math.abs(got[i]! - want[i]!) > 1e-3 * (1 + Math.abs(want[i]!))) throw new Error(`${what}: element ${i} is ${got[i]}, dense gives ${want[i]}`);
+  }
+}
+
+export async function benchSparse(opts: SparseBenchOptions = {}): Promise<SparseBenchRow[]> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const [warmMs, measureMs] = opts.quick === true ? [50, 100] : [500, 1500];
+  const threads = poolThreads();
+  setPoolThreads(1);
+  setKernelBackend("wasm");
+  const rows: SparseBenchRow[] = [];
+  try {
+    for (const [m, k, n] of [[300, 784, 64], [1024, 1024, 64]] as const) {
+      const rng = new Rng(1);
+      const dense = Float32Array.from({ length: m * k }, () => rng.normal());
+      const b = Float32Array.from({ length: k * n }, () => rng.normal());
+      for (const pattern of ["50%", "75%", "90%", "2:4"]) {
+        const a = dense.slice();
+        applyMask(a, pattern === "2:4" ? nmMask(a, [m, k]) : magnitudeMask(a, Number(pattern.slice(0, -1)) / 100));
+        const want = matmulRef(a, b, m, k, n);
+        check(matmul(a, b, m, k, n), want, "dense wasm");
+        let sparse: () => Float32Array;
+        if (pattern === "2:4") {
+          const packed = toSparse24(a, m, k);
+          sparse = () => sparse24Matmul(packed, b, n);
+        } else {
+          const csr = toCsr(a, m, k);
+          sparse = () => csrMatmul(csr, b, n);
+        }
+        check(sparse(), want, `${pattern} kernel`);
+        const sparseMs = timeMs(sparse, warmMs, measureMs);
+        const denseWasmMs = timeMs(() => matmul(a, b, m, k, n), warmMs, measureMs);
+        const denseTsMs = timeMs(() => matmulRef(a, b, m, k, n), warmMs, measureMs);
+        rows.push({ shape: `${m}x${k} * ${k}x${n}`, pattern: pattern === "2:4" ? "2:4 (packed)" : `${pattern} CSR`, sparseMs, denseWasmMs, denseTsMs, vsWasm: denseWasmMs / sparseMs, vsTs: denseTsMs / sparseMs });
+      }
+    }
+  } finally {
+    setPoolThreads(threads);
+  }
+  log("sparse f32 matmul vs dense (one thread; ratio = dense ms / sparse ms, > 1: sparse faster)");
+  log(`${"shape".padEnd(20)} ${"pattern".padEnd(13)} ${"sparse ms".padStart(10)} ${"dense wasm".padStart(11)} ${"dense ts".padStart(10)} ${"vs wasm".padStart(8)} ${"vs ts".padStart(7)}`);
+  for (const r of rows) {
+    log(`${r.shape.padEnd(20)} ${r.pattern.padEnd(13)} ${r.sparseMs.toFixed(3).padStart(10)} ${r.denseWasmMs.toFixed(3).padStart(11)} ${r.denseTsMs.toFixed(3).padStart(10)} ${r.vsWasm.toFixed(2).padStart(7)}x ${r.vsTs.toFixed(2).padStart(6)}x`);
+  }
+  return rows;
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) await benchSparse({ quick: process.argv.includes("--quick") });
