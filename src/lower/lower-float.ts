@@ -2,16 +2,15 @@
  * lowerModel: a trained nn model (eval mode) -> a float32 graph IR with batch 1, NHWC, as TFLite's
  * converter would emit it: BatchNorm folded into the conv/FC before it, ReLU/ReLU6 fused into that op's
  * fusedActivation, Flatten as RESHAPE, GlobalAvgPool as AVERAGE_POOL_2D + RESHAPE, Residual as ADD.
- * Containers are walked structurally (Sequential, Residual, and any module that only wraps one child, e.g.
- * InvertedResidual); a layer with no graph equivalent is an UnsupportedError naming it.
+ * Containers are walked as layer-plan.ts describes; a layer with no graph equivalent is an UnsupportedError
+ * naming it. Weighted layers' output tensors are named by the layer's dotted path (QAT finds its ranges so).
  */
 import { UnsupportedError } from "../errors/index.js";
 import type { FusedActivation, Graph } from "../graph/index.js";
-import {
-  AvgPool2d, BatchNorm2d, Conv2d, DepthwiseConv2d, Dropout, Flatten, GlobalAvgPool, Linear, MaxPool2d, Module, ReLU, ReLU6, Residual, Sequential,
-} from "../nn/index.js";
+import { AvgPool2d, BatchNorm2d, Conv2d, DepthwiseConv2d, Flatten, GlobalAvgPool, Linear, MaxPool2d, Module, ReLU, ReLU6, Residual } from "../nn/index.js";
 import { foldBatchNorm } from "./fold-batchnorm.js";
 import { GraphBuilder } from "./graph-builder.js";
+import { planLayers, unitName } from "./layer-plan.js";
 import { lowerPadding, outputSize } from "./padding.js";
 
 interface Value {
@@ -33,49 +32,9 @@ export function lowerModel(model: Module, inputShape: readonly number[], opts: L
   return b.build([input.tensor], [out.tensor], opts.description ?? "dietml lower");
 }
 
-/** Flattens nested Sequentials into one list so that BN/activation fusion can look across them. */
-function flattenChain(layers: readonly Module[]): Module[] {
-  const out: Module[] = [];
-  for (const m of layers) {
-    if (m instanceof Sequential) out.push(...flattenChain(m.layers));
-    else if (m instanceof Dropout) continue; // identity in eval mode
-    else if (isWrapper(m)) out.push(...flattenChain([onlyChild(m)]));
-    else out.push(m);
-  }
-  return out;
-}
-
-const KNOWN = [Conv2d, DepthwiseConv2d, Linear, BatchNorm2d, ReLU, ReLU6, MaxPool2d, AvgPool2d, GlobalAvgPool, Flatten, Residual];
-
-/** A module of an unknown class with exactly one child and no parameters of its own forwards to that child. */
-function isWrapper(m: Module): boolean {
-  if (KNOWN.some((k) => m instanceof k)) return false;
-  const children = m.namedModules().filter(([name]) => name !== "" && !name.includes("."));
-  const own = m.namedParameters().length - children.reduce((n, [, c]) => n + c.namedParameters().length, 0);
-  return children.length === 1 && own === 0;
-}
-
-function onlyChild(m: Module): Module {
-  return m.namedModules().find(([name]) => name !== "" && !name.includes("."))![1];
-}
-
 function lowerChain(b: GraphBuilder, layers: readonly Module[], x: Value): Value {
-  const chain = flattenChain(layers);
   let v = x;
-  for (let i = 0; i < chain.length; i++) {
-    const m = chain[i]!;
-    if (m instanceof Conv2d || m instanceof DepthwiseConv2d || m instanceof Linear) {
-      let bn: BatchNorm2d | null = null;
-      if (chain[i + 1] instanceof BatchNorm2d) bn = chain[++i] as BatchNorm2d;
-      let act: FusedActivation = "NONE";
-      const next = chain[i + 1];
-      if (next instanceof ReLU) (act = "RELU"), i++;
-      else if (next instanceof ReLU6) (act = "RELU6"), i++;
-      v = lowerWeighted(b, m, bn, act, v);
-    } else {
-      v = lowerSimple(b, m, v);
-    }
-  }
+  for (const unit of planLayers(layers)) v = unit.kind === "weighted" ? lowerWeighted(b, unit.layer, unit.bn, unit.act, v) : lowerSimple(b, unit.module, v);
   return v;
 }
 
@@ -84,7 +43,7 @@ function biasOf(m: Conv2d | DepthwiseConv2d | Linear, channels: number): Float32
 }
 
 function lowerWeighted(b: GraphBuilder, m: Conv2d | DepthwiseConv2d | Linear, bn: BatchNorm2d | null, act: FusedActivation, x: Value): Value {
-  const name = m.path || m.constructor.name;
+  const name = unitName(m);
   const channels = m.weight.shape[m instanceof DepthwiseConv2d ? 3 : 0]!;
   let weight: Float32Array = Float32Array.from(m.weight.values);
   let bias: Float32Array = biasOf(m, channels);
@@ -130,7 +89,7 @@ function pool(b: GraphBuilder, kind: string, x: Value, name: string, kernel: rea
 }
 
 function lowerSimple(b: GraphBuilder, m: Module, x: Value): Value {
-  const name = m.path || m.constructor.name;
+  const name = unitName(m);
   if (m instanceof ReLU || m instanceof ReLU6) {
     const y = b.activation(name, x.shape);
     b.op(m instanceof ReLU ? "RELU" : "RELU6", { type: "None" }, [x.tensor], [y]);

@@ -7,11 +7,16 @@
  */
 import type { QuantParams } from "../graph/index.js";
 
+/** std::round, as TFLite's converter and kernels round: halves go away from zero (Math.round goes up). */
+export function roundHalfAway(x: number): number {
+  return Math.sign(x) * Math.round(Math.abs(x));
+}
+
 export function activationQuant(min: number, max: number): QuantParams {
   const lo = Math.min(min, 0);
   const hi = Math.max(max, 0);
   const scale = Math.fround(hi > lo ? (hi - lo) / 255 : 1 / 255);
-  const zp = Math.round(-128 - lo / scale);
+  const zp = roundHalfAway(-128 - lo / scale);
   return { scale: [scale], zeroPoint: [Math.min(127, Math.max(-128, zp))], quantizedDimension: 0, min: [lo], max: [hi] };
 }
 
@@ -34,7 +39,7 @@ export function quantizeWeights(w: Float32Array, shape: readonly number[], axis:
   // An all-zero channel still needs a positive scale; its weights quantize to 0 whatever it is.
   const scale = Array.from(maxAbs, (m) => Math.fround(m > 0 ? m / 127 : 1e-8));
   const values = new Int8Array(w.length);
-  for (let i = 0; i < w.length; i++) values[i] = Math.max(-127, Math.min(127, Math.round(w[i]! / scale[channelOf(i)]!)));
+  for (let i = 0; i < w.length; i++) values[i] = Math.max(-127, Math.min(127, roundHalfAway(w[i]! / scale[channelOf(i)]!)));
   return { values, quant: { scale, zeroPoint: scale.map(() => 0), quantizedDimension: axis ?? 0 } };
 }
 
@@ -47,7 +52,7 @@ export function quantizeBias(b: Float32Array, inputScale: number, weightScales: 
   const scale = weightScales.map((s) => Math.fround(inputScale * s));
   const values = new Int32Array(b.length);
   for (let i = 0; i < b.length; i++) {
-    const q = Math.round(b[i]! / scale[scale.length === 1 ? 0 : i]!);
+    const q = roundHalfAway(b[i]! / scale[scale.length === 1 ? 0 : i]!);
     values[i] = Math.max(-2147483647, Math.min(2147483647, q));
   }
   return { values, quant: { scale, zeroPoint: scale.map(() => 0), quantizedDimension: 0 } };
@@ -58,7 +63,7 @@ export function quantizeTensor(x: ArrayLike<number>, q: QuantParams): Int8Array 
   const s = q.scale[0]!;
   const zp = q.zeroPoint[0]!;
   const out = new Int8Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = Math.max(-128, Math.min(127, Math.round(x[i]! / s) + zp));
+  for (let i = 0; i < x.length; i++) out[i] = Math.max(-128, Math.min(127, roundHalfAway(x[i]! / s) + zp));
   return out;
 }
 
