@@ -89,8 +89,8 @@ export async function benchTrainStep(options: TrainStepBenchOptions = {}): Promi
       tfjsWasm: tfjsWasm.medianMs, tfjsCpu: tfjsCpu.medianMs,
       speedupVsWasm: tfjsWasm.medianMs / dietml.medianMs, speedupVsCpu: tfjsCpu.medianMs / dietml.medianMs, threads,
     });
-    profileSteps(model, new SGD(model.namedParameters(), { lr }), inputs, 5); // warm the profiled instance
-    profiles.push(formatProfile(`dietml ${name} step profile (${threads} thread(s), batch ${batchSize})`, profileSteps(model, new SGD(model.namedParameters(), { lr }), inputs, 20)));
+    profileSteps(model, new SGD(model.namedParameters(), { lr }), inputs, 10); // warm the profiled instance
+    profiles.push(formatProfile(`dietml ${name} step profile (${threads} thread(s), batch ${batchSize})`, profileSteps(model, new SGD(model.namedParameters(), { lr }), inputs, 40)));
   }
   log(formatTrainStepTable(rows, batchSize));
   log("");
