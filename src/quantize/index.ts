@@ -7,6 +7,7 @@
  *   quantize-graph.ts      float graph + ranges -> int8 graph (int8 input and output)
  *   dequantize-weights.ts  hybrid (int8-weight float) graphs -> plain float graphs
  *   ptq.ts                 all of it in one call
+ *   qat/                   quantization-aware training (fake quant, BN folded, EMA ranges) and its int8 export
  *   calibration-data.ts    calibration examples from a dataset name or .npy; evaluate.ts: top-1 accuracy
  */
 export { calibrate, checkCalibrationInputs, CALIBRATION_METHODS, type CalibrationMethod, type CalibrationOptions, type Ranges } from "./calibrate.js";
@@ -17,3 +18,7 @@ export { quantizePtq } from "./ptq.js";
 export { percentileRange, mseRange } from "./histogram.js";
 export { loadCalibrationData, CALIBRATION_DATASETS, type CalibrationData } from "./calibration-data.js";
 export { graphAccuracy, argmax } from "./evaluate.js";
+export { QatModel } from "./qat/qat-model.js";
+export { EmaRange } from "./qat/ema-range.js";
+export { exportQat } from "./qat/export.js";
+export { trainQat, type QatOptions } from "./qat/train-qat.js";

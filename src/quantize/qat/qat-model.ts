@@ -1,0 +1,119 @@
+/**
+ * Quantization-aware training of a chain model (Sequential-style, as the zoo's LeNet and DS-CNN): the forward
+ * pass simulates the int8 graph the model will be lowered to. Per weighted unit (see lower/layer-plan.ts):
+ *  - BN folded into the weights as the export folds it, w' = w * gamma / sqrt(running_var + eps), using the
+ *    running (frozen) statistics, so gamma, beta, weights and bias still train and the folded weights are what
+ *    gets quantized;
+ *  - weights fake-quantized symmetric int8 ([-127, 127]; per channel for convs, per tensor for FC);
+ *  - the fused ReLU/ReLU6, then the output fake-quantized per tensor with its EMA range.
+ * The model input is fake-quantized with its own EMA range. Gradients pass straight through the rounding.
+ */
+import { add, conv2d, depthwiseConv2d, fakeQuantize, linear, mul, relu, relu6, reshape, sub, Variable } from "../../autograd/index.js";
+import { UnsupportedError } from "../../errors/index.js";
+import { planLayers, type LayerUnit } from "../../lower/index.js";
+import { DepthwiseConv2d, Linear, ReLU, ReLU6, Residual, resolvePadding, type Module } from "../../nn/index.js";
+import type { Tensor } from "../../tensor/index.js";
+import type { TrainableModel } from "../../train/index.js";
+import { activationQuant } from "../quant-params.js";
+import { EmaRange } from "./ema-range.js";
+
+type Weighted = Extract<LayerUnit, { kind: "weighted" }>;
+
+export class QatModel implements TrainableModel {
+  readonly flatInput = false;
+  readonly inputRange: EmaRange;
+  /** Output range of each weighted unit, by the unit's name (the lowered graph's tensor name). */
+  readonly ranges = new Map<string, EmaRange>();
+  private readonly units: LayerUnit[];
+  private training = true;
+
+  constructor(readonly model: Module, readonly inputShape: readonly number[], decay = 0.99) {
+    this.units = planLayers([model]);
+    this.inputRange = new EmaRange(decay);
+    for (const u of this.units) {
+      if (u.kind === "weighted") this.ranges.set(u.name, new EmaRange(decay));
+      else if (u.module instanceof Residual || u.module instanceof ReLU || u.module instanceof ReLU6) {
+        throw new UnsupportedError(
+          `QAT: ${u.module.label} is not yet simulated (only activations fused after a conv/FC, pools and flatten are)`,
+          "use post-training quantization (--mode ptq) for this model",
+        );
+      }
+    }
+  }
+
+  forward(x: Variable): Variable {
+    let h = this.fakeQuantActivation(x, this.inputRange);
+    for (const u of this.units) {
+      h = u.kind === "weighted" ? this.fakeQuantActivation(this.weighted(u, h), this.ranges.get(u.name)!) : u.module.forward(h);
+    }
+    return h;
+  }
+
+  namedParameters(): [string, Variable][] {
+    return this.model.namedParameters();
+  }
+
+  namedBuffers(): [string, Tensor<"f32">][] {
+    return this.model.namedBuffers();
+  }
+
+  setTraining(training: boolean): void {
+    this.training = training;
+    if (training) this.model.train();
+    else this.model.eval();
+  }
+
+  private fakeQuantActivation(x: Variable, range: EmaRange): Variable {
+    if (this.training) range.update(x.values);
+    const q = activationQuant(range.min, range.max);
+    return fakeQuantize(x, { scale: q.scale[0]!, zeroPoint: q.zeroPoint[0]! });
+  }
+
+  /** Folded weight and bias as tape expressions of the layer's and BN's parameters. */
+  private folded(u: Weighted): { w: Variable; b: Variable } {
+    const L = u.layer;
+    const channels = L.weight.shape[L instanceof DepthwiseConv2d ? 3 : 0]!;
+    const b0 = L.bias ?? Variable.from(new Float32Array(channels), [channels]);
+    if (!u.bn) return { w: L.weight, b: b0 };
+    const bn = u.bn;
+    const eps = bn.opts.eps ?? 1e-5;
+    const invStd = Variable.from(Float32Array.from(bn.runningVar.data, (v) => 1 / Math.sqrt(v + eps)), [channels]);
+    const s = mul(bn.weight, invStd);
+    const sw = L instanceof DepthwiseConv2d ? s : reshape(s, L instanceof Linear ? [channels, 1] : [channels, 1, 1, 1]);
+    const mean = Variable.from(Float32Array.from(bn.runningMean.data), [channels]);
+    return { w: mul(L.weight, sw), b: add(mul(sub(b0, mean), s), bn.bias) };
+  }
+
+  private weighted(u: Weighted, x: Variable): Variable {
+    const L = u.layer;
+    const { w, b } = this.folded(u);
+    const wq = fakeQuantize(w, weightFakeQuant(w, L instanceof Linear ? null : L instanceof DepthwiseConv2d ? 3 : 0));
+    let y: Variable;
+    if (L instanceof Linear) {
+      y = linear(x, wq, b);
+    } else {
+      const pads = resolvePadding(L.padding, x.shape[1]!, x.shape[2]!, L.kernel, L.stride, L.dilation);
+      const params = { strideH: L.stride[0], strideW: L.stride[1], dilationH: L.dilation[0], dilationW: L.dilation[1], ...pads };
+      y = L instanceof DepthwiseConv2d ? depthwiseConv2d(x, wq, b, params) : conv2d(x, wq, b, { ...params, groups: L.groups });
+    }
+    return u.act === "RELU" ? relu(y) : u.act === "RELU6" ? relu6(y) : y;
+  }
+}
+
+/** Symmetric int8 weight parameters from the current weights, exactly as quantizeWeights computes them. */
+function weightFakeQuant(w: Variable, axis: number | null) {
+  const values = w.values;
+  if (axis === null) {
+    let m = 0;
+    for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]!));
+    return { scale: Math.fround(m > 0 ? m / 127 : 1e-8), qmin: -127, qmax: 127 };
+  }
+  const channels = w.shape[axis]!;
+  const inner = w.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const maxAbs = new Float64Array(channels);
+  for (let i = 0; i < values.length; i++) {
+    const c = Math.floor(i / inner) % channels;
+    maxAbs[c] = Math.max(maxAbs[c]!, Math.abs(values[i]!));
+  }
+  return { scale: Float32Array.from(maxAbs, (m) => Math.fround(m > 0 ? m / 127 : 1e-8)), axis, qmin: -127, qmax: 127 };
+}
