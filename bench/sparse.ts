@@ -1,15 +1,18 @@
 /**
  * Sparse kernels vs dense: C = A B with A [m, k] pruned to 50/75/90% unstructured sparsity (CSR kernel) or
- * 2:4 (packed 2:4 kernel), B [k, n] dense, against our dense matmul on the same (zero-filled) A: the WASM SIMD
+ * 2:4 (packed 2:4 kernel; both TS), and the CSR kernel in WASM SIMD (csr-wasm.ts; A copied in once, B in and C out per
+ * call, n % 4 == 0), B [k, n] dense, against our dense matmul on the same (zero-filled) A: the WASM SIMD
  * kernel on one thread and the pure-TS reference kernel. Every kernel's product is checked against the dense
  * reference before timing; each is warmed up (V8 tiers code up lazily), then timed for a fixed wall time.
- * Shapes: LeNet-300-100's fc1 ([300, 784] x batch 64) and a square 1024 layer.
+ * Shapes: LeNet-300-100's fc1 ([300, 784]) at batch 1 (a microcontroller's inference) and batch 64, and a square
+ * 1024 layer at batch 64. The dense WASM time includes copying the operands into WASM memory, as every call pays it.
  */
 import { fileURLToPath } from "node:url";
 import { realpathSync } from "node:fs";
 import { applyMask, magnitudeMask, nmMask } from "../src/compress/prune.js";
 import { csrMatmul, toCsr } from "../src/compress/sparse/csr.js";
 import { sparse24Matmul, toSparse24 } from "../src/compress/sparse/nm.js";
+import { prepareCsrWasm } from "../src/compress/sparse/csr-wasm.js";
 import { matmul, poolThreads, setKernelBackend, setPoolThreads } from "../src/kernels/index.js";
 import { matmulRef } from "../src/kernels/ref/gemm.js";
 import { Rng } from "../src/tensor/index.js";
@@ -58,8 +61,9 @@ export async function benchSparse(opts: SparseBenchOptions = {}): Promise<Sparse
   setPoolThreads(1);
   setKernelBackend("wasm");
   const rows: SparseBenchRow[] = [];
+  const wasmRows: { shape: string; pattern: string; run: () => Float32Array }[] = [];
   try {
-    for (const [m, k, n] of [[300, 784, 64], [1024, 1024, 64]] as const) {
+    for (const [m, k, n] of [[300, 784, 1], [300, 784, 64], [1024, 1024, 64]] as const) {
       const rng = new Rng(1);
       const dense = Float32Array.from({ length: m * k }, () => rng.normal());
       const b = Float32Array.from({ length: k * n }, () => rng.normal());
@@ -75,21 +79,31 @@ export async function benchSparse(opts: SparseBenchOptions = {}): Promise<Sparse
         } else {
           const csr = toCsr(a, m, k);
           sparse = () => csrMatmul(csr, b, n);
+          const wasm = n % 4 === 0 ? prepareCsrWasm(csr) : null;
+          if (wasm !== null) {
+            const run = (): Float32Array => wasm.matmul(b, n);
+            check(run(), want, `${pattern} wasm kernel`);
+            wasmRows.push({ shape: `${m}x${k} * ${k}x${n}`, pattern: `${pattern} CSR wasm`, run });
+          }
         }
         check(sparse(), want, `${pattern} kernel`);
         const sparseMs = timeMs(sparse, warmMs, measureMs);
         const denseWasmMs = timeMs(() => matmul(a, b, m, k, n), warmMs, measureMs);
         const denseTsMs = timeMs(() => matmulRef(a, b, m, k, n), warmMs, measureMs);
         rows.push({ shape: `${m}x${k} * ${k}x${n}`, pattern: pattern === "2:4" ? "2:4 (packed)" : `${pattern} CSR`, sparseMs, denseWasmMs, denseTsMs, vsWasm: denseWasmMs / sparseMs, vsTs: denseTsMs / sparseMs });
+        for (const w of wasmRows.splice(0)) {
+          const ms = timeMs(w.run, warmMs, measureMs);
+          rows.push({ shape: w.shape, pattern: w.pattern, sparseMs: ms, denseWasmMs, denseTsMs, vsWasm: denseWasmMs / ms, vsTs: denseTsMs / ms });
+        }
       }
     }
   } finally {
     setPoolThreads(threads);
   }
   log("sparse f32 matmul vs dense (one thread; ratio = dense ms / sparse ms, > 1: sparse faster)");
-  log(`${"shape".padEnd(20)} ${"pattern".padEnd(13)} ${"sparse ms".padStart(10)} ${"dense wasm".padStart(11)} ${"dense ts".padStart(10)} ${"vs wasm".padStart(8)} ${"vs ts".padStart(7)}`);
+  log(`${"shape".padEnd(20)} ${"pattern".padEnd(17)} ${"sparse ms".padStart(10)} ${"dense wasm".padStart(11)} ${"dense ts".padStart(10)} ${"vs wasm".padStart(8)} ${"vs ts".padStart(7)}`);
   for (const r of rows) {
-    log(`${r.shape.padEnd(20)} ${r.pattern.padEnd(13)} ${r.sparseMs.toFixed(3).padStart(10)} ${r.denseWasmMs.toFixed(3).padStart(11)} ${r.denseTsMs.toFixed(3).padStart(10)} ${r.vsWasm.toFixed(2).padStart(7)}x ${r.vsTs.toFixed(2).padStart(6)}x`);
+    log(`${r.shape.padEnd(20)} ${r.pattern.padEnd(17)} ${r.sparseMs.toFixed(3).padStart(10)} ${r.denseWasmMs.toFixed(3).padStart(11)} ${r.denseTsMs.toFixed(3).padStart(10)} ${r.vsWasm.toFixed(2).padStart(7)}x ${r.vsTs.toFixed(2).padStart(6)}x`);
   }
   return rows;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { nmMask, magnitudeMask, applyMask } from "../../src/compress/prune.js";
 import { csrMatmul, toCsr } from "../../src/compress/sparse/csr.js";
 import { sparse24Matmul, toSparse24 } from "../../src/compress/sparse/nm.js";
+import { prepareCsrWasm } from "../../src/compress/sparse/csr-wasm.js";
 import { ArgumentError } from "../../src/errors/index.js";
 import { matmulRef } from "../../src/kernels/ref/gemm.js";
 import { Rng } from "../../src/tensor/index.js";
@@ -35,6 +36,22 @@ describe("sparse kernels vs the dense reference matmul", () => {
       expectClose(csrMatmul(toCsr(a, m, k), b, n), matmulRef(a, b, m, k, n));
     });
   }
+
+  it("the WASM SIMD CSR kernel equals dense at 0-99% sparsity, for several B with one prepared A", () => {
+    const rng = new Rng(8);
+    const [m, k] = [41, 67];
+    for (const sparsity of [0, 0.5, 0.9, 0.99]) {
+      const a = randomMatrix(rng, m * k);
+      applyMask(a, magnitudeMask(a, sparsity));
+      const prepared = prepareCsrWasm(toCsr(a, m, k));
+      expect(prepared).not.toBeNull();
+      for (const n of [4, 64, 12]) {
+        const b = randomMatrix(rng, k * n);
+        expectClose(prepared!.matmul(b, n), matmulRef(a, b, m, k, n));
+      }
+      expect(() => prepared!.matmul(new Float32Array(k * 3), 3)).toThrow(RangeError);
+    }
+  });
 
   it("2:4 matmul equals dense (including groups with fewer than two non-zeros)", () => {
     const rng = new Rng(4);
