@@ -51,6 +51,23 @@ describe("dietml quantize", () => {
     if (tfliteInterpreterAvailable()) (await TfliteInterpreter.create(bytes)).dispose();
   }, 60_000);
 
+  it("--mode qat fine-tunes the checkpoint and writes an int8 file within 0.5 point of float", async () => {
+    const out = join(dir, "lenet5_qat.tflite");
+    const r = await cli(["quantize", ckpt, "--model", "lenet5", "--calib", "fashion-mnist-subset", "--mode", "qat", "--qat-epochs", "1", "--out", out, "--json"]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out) as { mode: string; calibration: string; accuracy: { float: number; int8: number } };
+    expect(json.mode).toBe("qat");
+    expect(json.calibration).toBe("ema");
+    expect(json.accuracy.int8).toBeGreaterThanOrEqual(json.accuracy.float - 0.005);
+    expect(r.err).toContain("QAT epoch 1");
+  }, 60_000);
+
+  it("--mode qat on a .tflite is a typed error", async () => {
+    const r = await cli(["quantize", KWS, "--calib", "fashion-mnist-subset", "--mode", "qat", "--out", join(dir, "q.tflite")]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/not a checkpoint[\s\S]*hint: give a .safetensors checkpoint/);
+  });
+
   it("a checkpoint without --model is a typed error", async () => {
     const r = await cli(["quantize", ckpt, "--calib", "fashion-mnist-subset", "--out", join(dir, "x.tflite")]);
     expect(r.code).toBe(2);

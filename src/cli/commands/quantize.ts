@@ -1,6 +1,7 @@
 /**
  * `dietml quantize`: a trained checkpoint (.safetensors + --model) or a float/hybrid .tflite -> full-integer
- * int8 .tflite (PTQ). Calibration data is a dataset name or a .npy array; with a dataset the float and int8
+ * int8 .tflite. PTQ calibrates on a dataset name or a .npy array; QAT (checkpoints only) fine-tunes on the
+ * named dataset with fake quantization and exports the ranges it learned. With a dataset the float and int8
  * test accuracies are reported too.
  */
 import type { Command } from "commander";
@@ -9,14 +10,18 @@ import { elementCount, writeTflite, type Graph } from "../../graph/index.js";
 import { writeFileAtomic } from "../../io/index.js";
 import { lowerModel } from "../../lower/index.js";
 import { createModel, modelInfo } from "../../models/index.js";
-import { CALIBRATION_METHODS, dequantizeWeights, graphAccuracy, loadCalibrationData, quantizePtq, type CalibrationMethod } from "../../quantize/index.js";
+import { loadFashionMnist } from "../../data/index.js";
+import type { Module } from "../../nn/index.js";
+import {
+  CALIBRATION_DATASETS, CALIBRATION_METHODS, dequantizeWeights, exportQat, graphAccuracy, loadCalibrationData, quantizePtq, trainQat, type CalibrationMethod,
+} from "../../quantize/index.js";
 import { Rng } from "../../tensor/index.js";
 import { loadModelState, readCheckpoint, trainableModule } from "../../train/index.js";
 import { printResult, type CliIo } from "../io.js";
-import { parseChoice, parseNonNegativeInt, parsePositiveInt } from "../options.js";
+import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from "../options.js";
 import { loadModelFile } from "./model-file.js";
 
-const MODES = ["ptq"] as const;
+const MODES = ["ptq", "qat"] as const;
 
 interface QuantizeOptions {
   model?: string;
@@ -25,6 +30,9 @@ interface QuantizeOptions {
   calibration: CalibrationMethod;
   calibCount: number;
   eval: number;
+  qatEpochs: number;
+  lr: number;
+  seed: number;
   out: string;
   json: boolean;
 }
@@ -36,10 +44,13 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .argument("<model>", "a .safetensors checkpoint from `dietml train` (with --model) or a float/hybrid .tflite")
     .option("--model <name>", "zoo model the checkpoint was trained as (needed for .safetensors)")
     .requiredOption("--calib <data>", "calibration data: fashion-mnist, fashion-mnist-subset, or a .npy array [N, height, width, channels]")
-    .option("--mode <mode>", "quantization mode (only ptq in this version)", parseChoice("--mode", MODES), "ptq")
+    .option("--mode <mode>", "ptq (calibrate only) or qat (fine-tune with fake quantization on the --calib dataset)", parseChoice("--mode", MODES), "ptq")
     .option("--calibration <method>", `activation range method: ${CALIBRATION_METHODS.join(", ")}`, parseChoice("--calibration", CALIBRATION_METHODS), "minmax")
     .option("--calib-count <n>", "calibration examples to use", parsePositiveInt("--calib-count"), 200)
     .option("--eval <n>", "with a dataset: test images to measure float and int8 accuracy on (0 skips)", parseNonNegativeInt("--eval"), 1000)
+    .option("--qat-epochs <n>", "with --mode qat: fine-tuning epochs", parsePositiveInt("--qat-epochs"), 1)
+    .option("--lr <rate>", "with --mode qat: peak learning rate (Adam, cosine decay)", parsePositiveNumber("--lr"), 1e-4)
+    .option("--seed <s>", "with --mode qat: shuffling seed", parseNonNegativeInt("--seed"), 0)
     .requiredOption("--out <file>", "the int8 .tflite to write")
     .option("--json", "print one JSON object on stdout", false)
     .addHelpText(
@@ -47,13 +58,14 @@ export function registerQuantize(program: Command, io: CliIo): void {
       `
 Examples:
   $ dietml quantize lenet5.safetensors --model lenet5 --calib fashion-mnist-subset --out lenet5_int8.tflite
+  $ dietml quantize lenet5.safetensors --model lenet5 --calib fashion-mnist --mode qat --qat-epochs 1 --out lenet5_qat.tflite
   $ dietml quantize kws_ref_model_float32.tflite --calib mfcc.npy --calibration mse --out kws_int8.tflite --json`,
     )
     .action((model: string, opts: QuantizeOptions) => quantizeCommand(model, opts, io));
 }
 
-/** A `dietml train` checkpoint -> float graph; the input shape comes from the dataset it was trained on. */
-function loadCheckpointGraph(path: string, name: string | undefined): Graph {
+/** A `dietml train` checkpoint -> the model; the input shape comes from the dataset it was trained on. */
+function loadCheckpointModel(path: string, name: string | undefined): { module: Module; inputShape: [number, number, number] } {
   if (name === undefined) {
     throw new ArgumentError(`${path} is a checkpoint, so the model architecture is needed`, "pass --model with the zoo name it was trained as, e.g. --model lenet5");
   }
@@ -65,20 +77,46 @@ function loadCheckpointGraph(path: string, name: string | undefined): Graph {
   const module = createModel(name, new Rng(0), { inputShape, numClasses: fashion ? 10 : info.numClasses });
   loadModelState(trainableModule(module), state, path);
   module.eval();
-  return lowerModel(module, inputShape, { description: `dietml lower (${name})` });
+  return { module, inputShape };
 }
 
 function loadFloatGraph(path: string, name: string | undefined): Graph {
-  if (path.endsWith(".safetensors")) return loadCheckpointGraph(path, name);
+  if (path.endsWith(".safetensors")) {
+    const { module, inputShape } = loadCheckpointModel(path, name);
+    return lowerModel(module, inputShape, { description: `dietml lower (${name})` });
+  }
   if (path.endsWith(".tflite")) return dequantizeWeights(loadModelFile(path).graph);
   throw new FileFormatError(path, "is neither .safetensors nor .tflite", "give a checkpoint from `dietml train` or a float .tflite");
+}
+
+/** QAT needs the trainable model and a labelled dataset to fine-tune on. */
+function quantizeQat(path: string, opts: QuantizeOptions, io: CliIo): Graph {
+  if (!path.endsWith(".safetensors")) {
+    throw new ArgumentError(`--mode qat fine-tunes a trainable model, but ${path} is not a checkpoint`, "give a .safetensors checkpoint from `dietml train` with --model, or use --mode ptq for a .tflite");
+  }
+  if (!(CALIBRATION_DATASETS as readonly string[]).includes(opts.calib)) {
+    throw new ArgumentError(`--mode qat trains on a labelled dataset, but --calib is "${opts.calib}"`, `pass --calib ${CALIBRATION_DATASETS.join(" or --calib ")}`);
+  }
+  const { module } = loadCheckpointModel(path, opts.model);
+  const split = loadFashionMnist({ subset: opts.calib === "fashion-mnist-subset", normalize: true });
+  io.stderr(`QAT: fine-tuning ${opts.model} on ${opts.calib} for ${opts.qatEpochs} epoch(s)\n`);
+  const { qat } = trainQat(module, split, {
+    epochs: opts.qatEpochs, lr: opts.lr, rng: new Rng(opts.seed),
+    onEpoch: (e) => io.stderr(`QAT epoch ${e.epoch}: train acc ${(100 * e.trainAccuracy).toFixed(2)}% | test acc ${(100 * e.testAccuracy).toFixed(2)}%\n`),
+  });
+  return exportQat(qat);
 }
 
 function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): void {
   const floatGraph = loadFloatGraph(path, opts.model);
   const data = loadCalibrationData(opts.calib, opts.calibCount);
-  io.stderr(`calibrating on ${data.examples.length} examples from ${data.source} (${opts.calibration})\n`);
-  const int8 = quantizePtq(floatGraph, data.examples, { method: opts.calibration });
+  let int8: Graph;
+  if (opts.mode === "qat") {
+    int8 = quantizeQat(path, opts, io);
+  } else {
+    io.stderr(`calibrating on ${data.examples.length} examples from ${data.source} (${opts.calibration})\n`);
+    int8 = quantizePtq(floatGraph, data.examples, { method: opts.calibration });
+  }
   const bytes = writeTflite(int8);
   writeFileAtomic(opts.out, bytes);
   const inT = int8.tensors[int8.inputs[0]!]!;
@@ -96,7 +134,7 @@ function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): void {
     model: path,
     out: opts.out,
     mode: opts.mode,
-    calibration: opts.calibration,
+    calibration: opts.mode === "qat" ? "ema" : opts.calibration,
     calibrationExamples: data.examples.length,
     bytes: bytes.byteLength,
     ops: int8.ops.length,
