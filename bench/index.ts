@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- part ...]`: runs the benchmark parts in one process and prints their tables.
  * Parts: train (training step vs TensorFlow.js), gemm (GEMM GFLOP/s vs tfjs matMul), engine (int8 inference
- * vs the TFLite interpreter). No part named: all of them. `--quick` shortens warm-up and timing (smoke test).
- * gemm and engine are loaded only when their modules exist.
+ * vs the TFLite interpreter), memory (peak SRAM vs TFLite Micro), sparse (sparse vs dense matmul). No part
+ * named: all of them. `--quick` shortens warm-up and timing (smoke test). Parts other than train are loaded
+ * only when their modules exist.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -30,6 +31,8 @@ const PARTS: Part[] = [
   { name: "train", run: (quick) => benchTrainStep({ quick }) },
   { name: "gemm", run: (quick) => callExport("gemm.js", "benchGemm", quick ? { sizes: [64, 256], warmupMs: 200, measureMs: 200 } : {}) },
   { name: "engine", run: (quick) => callExport("engine.js", "benchEngine", quick ? { quick: true } : {}) },
+  { name: "memory", run: () => callExport("memory.js", "benchMemory", {}) },
+  { name: "sparse", run: (quick) => callExport("sparse.js", "benchSparse", quick ? { quick: true } : {}) },
 ];
 
 async function main(argv: string[]): Promise<number> {
