@@ -1,6 +1,6 @@
 /**
  * Sparse kernels vs dense: C = A B with A [m, k] pruned to 50/75/90% unstructured sparsity (CSR kernel) or
- * 2:4 (packed 2:4 kernel; both TS), and the CSR kernel in WASM SIMD (csr-wasm.ts; A copied in once, B in and C out per
+ * 2:4 (packed 2:4 kernel; both TS), and both in WASM SIMD (csr-wasm.ts, nm-wasm.ts; A copied in once, B in and C out per
  * call, n % 4 == 0), B [k, n] dense, against our dense matmul on the same (zero-filled) A: the WASM SIMD
  * kernel on one thread and the pure-TS reference kernel. Every kernel's product is checked against the dense
  * reference before timing; each is warmed up (V8 tiers code up lazily), then timed for a fixed wall time.
@@ -13,6 +13,7 @@ import { applyMask, magnitudeMask, nmMask } from "../src/compress/prune.js";
 import { csrMatmul, toCsr } from "../src/compress/sparse/csr.js";
 import { sparse24Matmul, toSparse24 } from "../src/compress/sparse/nm.js";
 import { prepareCsrWasm } from "../src/compress/sparse/csr-wasm.js";
+import { prepareSparse24Wasm } from "../src/compress/sparse/nm-wasm.js";
 import { matmul, poolThreads, setKernelBackend, setPoolThreads } from "../src/kernels/index.js";
 import { matmulRef } from "../src/kernels/ref/gemm.js";
 import { Rng } from "../src/tensor/index.js";
@@ -76,6 +77,12 @@ export async function benchSparse(opts: SparseBenchOptions = {}): Promise<Sparse
         if (pattern === "2:4") {
           const packed = toSparse24(a, m, k);
           sparse = () => sparse24Matmul(packed, b, n);
+          const wasm = n % 4 === 0 ? prepareSparse24Wasm(packed) : null;
+          if (wasm !== null) {
+            const run = (): Float32Array => wasm.matmul(b, n);
+            check(run(), want, "2:4 wasm kernel");
+            wasmRows.push({ shape: `${m}x${k} * ${k}x${n}`, pattern: "2:4 wasm", run });
+          }
         } else {
           const csr = toCsr(a, m, k);
           sparse = () => csrMatmul(csr, b, n);

@@ -3,6 +3,7 @@ import { nmMask, magnitudeMask, applyMask } from "../../src/compress/prune.js";
 import { csrMatmul, toCsr } from "../../src/compress/sparse/csr.js";
 import { sparse24Matmul, toSparse24 } from "../../src/compress/sparse/nm.js";
 import { prepareCsrWasm } from "../../src/compress/sparse/csr-wasm.js";
+import { prepareSparse24Wasm } from "../../src/compress/sparse/nm-wasm.js";
 import { ArgumentError } from "../../src/errors/index.js";
 import { matmulRef } from "../../src/kernels/ref/gemm.js";
 import { Rng } from "../../src/tensor/index.js";
@@ -51,6 +52,13 @@ describe("sparse kernels vs the dense reference matmul", () => {
       }
       expect(() => prepared!.matmul(new Float32Array(k * 3), 3)).toThrow(RangeError);
     }
+    // two prepared matrices do not share memory
+    const a1 = randomMatrix(rng, m * k);
+    const a2 = randomMatrix(rng, m * k);
+    const [p1, p2] = [prepareCsrWasm(toCsr(a1, m, k))!, prepareCsrWasm(toCsr(a2, m, k))!];
+    const b = randomMatrix(rng, k * 8);
+    expectClose(p1.matmul(b, 8), matmulRef(a1, b, m, k, 8));
+    expectClose(p2.matmul(b, 8), matmulRef(a2, b, m, k, 8));
   });
 
   it("2:4 matmul equals dense (including groups with fewer than two non-zeros)", () => {
@@ -65,6 +73,12 @@ describe("sparse kernels vs the dense reference matmul", () => {
     expect(packed.values.length).toBe((m * k) / 2);
     expect(packed.positions.length).toBe((m * k) / 8);
     expectClose(sparse24Matmul(packed, b, n), matmulRef(a, b, m, k, n));
+    // the WASM SIMD 2:4 kernel, several B sizes with one prepared A
+    const wasm = prepareSparse24Wasm(packed)!;
+    for (const cols of [4, 24, 8]) {
+      const bn = randomMatrix(rng, k * cols);
+      expectClose(wasm.matmul(bn, cols), matmulRef(a, bn, m, k, cols));
+    }
   });
 
   it("2:4 packing rejects matrices that are not 2:4", () => {
