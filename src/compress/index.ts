@@ -16,3 +16,8 @@ export * from "./model-codec.js";
 export * from "./pipeline.js";
 export * from "./report-table.js";
 export * from "./retrain.js";
+export * from "./sensitivity.js";
+export * from "./sparse/csr.js";
+export * from "./sparse/nm.js";
+export * from "./sparse/csr-wasm.js";
+export * from "./sparse/nm-wasm.js";

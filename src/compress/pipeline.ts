@@ -5,7 +5,7 @@
  * huffman is off). Accuracy is measured after each stage, the last one on the model decoded from the bytes
  * written, which must equal the encoded model exactly.
  */
-import type { TrainTestSplit } from "../data/index.js";
+import { takeFirst, type TrainTestSplit } from "../data/index.js";
 import type { Module } from "../nn/index.js";
 import { Rng } from "../tensor/index.js";
 import { CentroidSgd } from "./centroid-sgd.js";
@@ -17,10 +17,14 @@ import { encodeModule, loadDecoded, type ClusterState } from "./model-codec.js";
 import { pruneIteratively, pruneNm, type PruneSpec } from "./prune-schedule.js";
 import { density, type Mask } from "./prune.js";
 import { retrain, testAccuracy } from "./retrain.js";
+import { analyzeSensitivity, type SensitivityResult } from "./sensitivity.js";
 
 export interface CompressOptions {
-  /** Magnitude pruning rates per layer, or N:M structured sparsity. */
-  prune: { rates: PruneSpec } | { nm: [number, number] };
+  /**
+   * Magnitude pruning rates per layer, N:M structured sparsity, or rates picked per layer by sensitivity
+   * analysis (highest rate whose accuracy drop without retraining stays within `auto`, on 5,000 training images).
+   */
+  prune: { rates: PruneSpec } | { nm: [number, number] } | { auto: number };
   pruneSteps: number;
   /** Bits per layer (kind or path); layers without an entry stay unclustered. */
   clusterBits: ReadonlyMap<string, number>;
@@ -60,6 +64,8 @@ export interface CompressReport {
   compressedBytes: number;
   ratio: number;
   decodedEqual: boolean;
+  /** Present when the rates came from sensitivity analysis. */
+  sensitivity: SensitivityResult | null;
   bytes: Uint8Array;
 }
 
@@ -77,7 +83,12 @@ export function compressModel(model: Module, data: TrainTestSplit, opts: Compres
     });
   };
   let masks: Map<string, Mask>;
-  if ("nm" in opts.prune) {
+  let sensitivity: SensitivityResult | null = null;
+  if ("auto" in opts.prune) {
+    sensitivity = analyzeSensitivity(model, takeFirst(data.train, 5000), opts.prune.auto);
+    log(`sensitivity analysis picked rates ${[...sensitivity.rates].map(([k, r]) => `${k}=${r}`).join(",")}`);
+    masks = pruneIteratively(model, sensitivity.rates, { steps: opts.pruneSteps, retrain: retrainWith });
+  } else if ("nm" in opts.prune) {
     masks = pruneNm(model, ...opts.prune.nm);
     retrainWith(masks, 1);
   } else {
@@ -137,6 +148,7 @@ export function compressModel(model: Module, data: TrainTestSplit, opts: Compres
     compressedBytes: encoded.bytes.length,
     ratio: originalBytes / encoded.bytes.length,
     decodedEqual,
+    sensitivity,
     bytes: encoded.bytes,
   };
 }

@@ -60,7 +60,22 @@ describe("dietml compress", () => {
     expect(io.out.join("")).toMatch(/total \(file\)/);
   });
 
+  it("--prune auto picks per-layer rates by sensitivity analysis and reports the curves", async () => {
+    const io = captureIo();
+    const args = quick(join(dir, "auto.dmlz"));
+    args[args.indexOf("--prune") + 1] = "auto:3";
+    expect(await runCli([...args, "--json"], io), io.err.join("")).toBe(0);
+    const r = JSON.parse(io.out.join(""));
+    expect(r.sensitivity.layers.map((l: { layer: string }) => l.layer)).toEqual(["fc1", "fc2", "fc3"]);
+    for (const l of r.sensitivity.layers) {
+      const row = r.layers.find((x: { layer: string }) => x.layer === `${l.layer}.weight`);
+      expect(row.keptPercent).toBeCloseTo(100 * (1 - l.chosenRate), 1);
+    }
+    expect(io.err.join("")).toMatch(/sensitivity analysis picked rates fc1=/);
+  });
+
   for (const [flag, value, pattern] of [
+    ["--prune", "auto:-1", /allowed drop/],
     ["--prune", "1.2", /rate 1.2 is outside \[0, 1\)/],
     ["--prune", "fc=-0.1", /outside \[0, 1\)/],
     ["--cluster-bits", "fc=9", /9 is outside 1..8/],

@@ -34,7 +34,7 @@ export function registerCompress(program: Command, io: CliIo): void {
     .description("prune, cluster (k-means weight sharing) and Huffman-code a trained model into a .dmlz file")
     .requiredOption("--model <name>", `zoo model the weights belong to (${TRAIN_MODELS.join(", ")})`, parseChoice("--model", TRAIN_MODELS))
     .option("--data <name>", `dataset for retraining and accuracy (${TRAIN_DATASETS.join(", ")})`, parseChoice("--data", TRAIN_DATASETS), "fashion-mnist")
-    .requiredOption("--prune <spec>", 'rate(s) in [0,1): "0.9", "fc=0.92,conv=0.6" or "fc1=0.92,fc2=0.91,fc3=0.74"; or N:M such as "2:4"')
+    .requiredOption("--prune <spec>", 'rate(s) in [0,1): "0.9", "fc=0.92,conv=0.6" or "fc1=0.92,fc2=0.91,fc3=0.74"; N:M such as "2:4"; or "auto[:points]" (per-layer rates from sensitivity analysis, default 1 point drop)')
     .option("--prune-steps <n>", "prune -> retrain rounds (rates grow evenly)", parsePositiveInt("--prune-steps"), 3)
     .option("--cluster-bits <spec>", 'bits (1..8) per layer kind or layer: "conv=8,fc=5" or "5"', "conv=8,fc=5")
     .option("--init <kind>", `k-means initialisation (${KMEANS_INITS.join(", ")})`, parseChoice("--init", KMEANS_INITS), "linear")
@@ -53,6 +53,7 @@ export function registerCompress(program: Command, io: CliIo): void {
 Examples:
   $ dietml train --model lenet300 --data fashion-mnist --out lenet300.safetensors
   $ dietml compress lenet300.safetensors --model lenet300 --prune fc1=0.92,fc2=0.91,fc3=0.74 --cluster-bits fc=6 --huffman --out lenet300.dmlz
+  $ dietml compress lenet300.safetensors --model lenet300 --prune auto:2 --cluster-bits fc=5 --huffman --out auto.dmlz
   $ dietml compress lenet5.safetensors --model lenet5 --data fashion-mnist-subset --prune 2:4 --cluster-bits conv=8,fc=5 --huffman --out lenet5.dmlz --json
 
 The compression ratio is the dense f32 bytes of all parameters over the bytes of the file written.`,
@@ -64,7 +65,9 @@ The compression ratio is the dense f32 bytes of all parameters over the bytes of
 
 async function runCompress(weights: string, opts: CompressCliOptions, io: CliIo): Promise<void> {
   const nm = parseNmSpec(opts.prune);
-  const prune: CompressOptions["prune"] = nm !== undefined ? { nm } : { rates: parseLayerSpec(opts.prune, "--prune", rate) };
+  const auto = /^auto(?::(.*))?$/.exec(opts.prune.trim());
+  const prune: CompressOptions["prune"] =
+    nm !== undefined ? { nm } : auto !== null ? { auto: maxDrop(auto[1] ?? "1") } : { rates: parseLayerSpec(opts.prune, "--prune", rate) };
   const clusterBits = parseLayerSpec(opts.clusterBits, "--cluster-bits", bits);
   const data = loadFashionMnist({ subset: opts.data === "fashion-mnist-subset", normalize: true });
   const build = () => createModel(opts.model, new Rng(opts.seed), { inputShape: data.train.imageShape, numClasses: data.train.numClasses });
@@ -88,6 +91,13 @@ async function runCompress(weights: string, opts: CompressCliOptions, io: CliIo)
 function rate(v: string): number {
   checkPruneRate(Number(v), "--prune rate");
   return Number(v);
+}
+
+/** "auto:<points>": the accuracy drop (in percentage points) sensitivity analysis may accept per layer. */
+function maxDrop(v: string): number {
+  const points = Number(v);
+  if (!(points >= 0 && points < 100)) throw new ArgumentError(`--prune auto:${v}: the allowed drop must be 0..100 points`, "write e.g. auto:1 (one accuracy point per layer)");
+  return points / 100;
 }
 
 function bits(v: string): number {
