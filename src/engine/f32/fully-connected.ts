@@ -1,4 +1,5 @@
-/** FULLY_CONNECTED float32 (TFLite reference_ops::FullyConnected). */
+/** FULLY_CONNECTED float32 (TFLite reference_ops::FullyConnected semantics): one GEMM against [out, in] weights. */
+import { matmul } from "../../kernels/index.js";
 import type { FullyConnectedGeometry } from "../../kernels/int8/fully-connected.js";
 
 export interface FullyConnectedF32Params extends FullyConnectedGeometry {
@@ -8,11 +9,10 @@ export interface FullyConnectedF32Params extends FullyConnectedGeometry {
 
 export function evalFullyConnectedF32(p: FullyConnectedF32Params, input: Float32Array, filter: Float32Array, bias: Float32Array | null, output: Float32Array): void {
   const { batches, accumDepth, outDepth, actMin, actMax } = p;
+  const y = matmul(input.subarray(0, batches * accumDepth), filter, batches, accumDepth, outDepth, { transB: true });
   for (let b = 0; b < batches; b++) {
     for (let oc = 0; oc < outDepth; oc++) {
-      let acc = 0;
-      for (let d = 0; d < accumDepth; d++) acc += input[b * accumDepth + d]! * filter[oc * accumDepth + d]!;
-      if (bias !== null) acc += bias[oc]!;
+      const acc = y[b * outDepth + oc]! + (bias !== null ? bias[oc]! : 0);
       output[b * outDepth + oc] = acc < actMin ? actMin : acc > actMax ? actMax : acc;
     }
   }
