@@ -1,9 +1,11 @@
 /**
  * Hybrid float models (e.g. kws_ref_model_float32: int8 weights, float activations) -> plain float graphs,
  * so they can be calibrated and re-quantized like any float model: quantized constants feeding float ops
- * become float32 constants of their real values, and DEQUANTIZE ops of constants are folded away.
+ * become float32 constants of their real values, and DEQUANTIZE ops of constants (int8 with scales, or float16
+ * weights) are folded away.
  */
 import { constantAsReal, type Graph, type GraphTensor } from "../graph/index.js";
+import { decodeFloat16 } from "../kernels/int8/half.js";
 
 function float32Bytes(v: Float32Array): Uint8Array {
   const out = new Uint8Array(v.length * 4);
@@ -14,12 +16,12 @@ function float32Bytes(v: Float32Array): Uint8Array {
 
 function asFloat(t: GraphTensor): GraphTensor {
   const { quant: _q, ...rest } = t;
-  return { ...rest, dtype: "f32", data: float32Bytes(constantAsReal(t)) };
+  const real = t.dtype === "f16" ? decodeFloat16(t.data!) : constantAsReal(t);
+  return { ...rest, dtype: "f32", data: float32Bytes(real) };
 }
 
 export function dequantizeWeights(graph: Graph): Graph {
   const tensors = graph.tensors.map((t) => ({ ...t }));
-  const replaced = new Map<number, number>();
   const ops = [];
   for (const op of graph.ops) {
     const src = tensors[op.inputs[0]!];
@@ -30,10 +32,7 @@ export function dequantizeWeights(graph: Graph): Graph {
     }
     for (const i of op.inputs) {
       const t = i >= 0 ? tensors[i]! : null;
-      if (t?.data && t.quant && t.dtype !== "f32" && src?.dtype === "f32") {
-        if (!replaced.has(i)) tensors[i] = asFloat(t);
-        replaced.set(i, i);
-      }
+      if (t?.data && t.quant && t.dtype !== "f32" && src?.dtype === "f32") tensors[i] = asFloat(t);
     }
     ops.push({ ...op, index: ops.length });
   }
