@@ -21,3 +21,4 @@ export * from "./sparse/csr.js";
 export * from "./sparse/nm.js";
 export * from "./sparse/csr-wasm.js";
 export * from "./sparse/nm-wasm.js";
+export * from "./channel-prune.js";
