@@ -21,15 +21,20 @@ import { randomInputs, randomModel } from "../lower/helpers.js";
 import { argmax, exampleAt, graphAccuracy } from "./helpers.js";
 import { compareWithTflite, describeLsb } from "./tflite-compare.js";
 
-describe("QAT export reproduces the QAT forward (dscnn: BN folded in training, depthwise, per-channel)", () => {
-  const shape: [number, number, number] = [28, 28, 1];
-  const model = randomModel("dscnn", shape, 4);
+const EXPORT_CASES: { name: string; shape: [number, number, number] }[] = [
+  { name: "dscnn", shape: [28, 28, 1] },
+  { name: "mobilenetv2-tiny", shape: [32, 32, 3] },
+];
+
+describe.each(EXPORT_CASES)("QAT export reproduces the QAT forward ($name: BN folded in training, depthwise; MobileNetV2 adds residual ADDs)", ({ name, shape }) => {
+  const size = shape[0] * shape[1] * shape[2];
+  const model = randomModel(name, shape, 4);
   const qat = new QatModel(model, shape);
   const rng = new Rng(9);
   const batch = (n: number) => {
-    const xs = randomInputs(rng, n, 784);
-    const flat = new Float32Array(n * 784);
-    xs.forEach((x, i) => flat.set(x, i * 784));
+    const xs = randomInputs(rng, n, size);
+    const flat = new Float32Array(n * size);
+    xs.forEach((x, i) => flat.set(x, i * size));
     return { xs, v: Variable.from(flat, [n, ...shape]) };
   };
   qat.setTraining(true);
@@ -42,17 +47,27 @@ describe("QAT export reproduces the QAT forward (dscnn: BN folded in training, d
     const inQ = int8.tensors[int8.inputs[0]!]!.quant!;
     const outQ = int8.tensors[int8.outputs[0]!]!.quant!;
     let worstSteps = 0;
+    let sumSteps = 0;
     let agree = 0;
     const { xs, v } = batch(20);
     const simulated = noGrad(() => qat.forward(v)).values;
     xs.forEach((x, n) => {
       const got = dequantizeTensor(engine.invoke([quantizeTensor(x, inQ)]).outputs[0]!, outQ);
       const want = simulated.subarray(n * 10, (n + 1) * 10);
-      for (let k = 0; k < 10; k++) worstSteps = Math.max(worstSteps, Math.abs(got[k]! - want[k]!) / outQ.scale[0]!);
+      for (let k = 0; k < 10; k++) {
+        const steps = Math.abs(got[k]! - want[k]!) / outQ.scale[0]!;
+        worstSteps = Math.max(worstSteps, steps);
+        sumSteps += steps;
+      }
       if (argmax(got) === argmax(want)) agree++;
     });
-    console.log(`dscnn QAT forward vs exported int8: worst ${worstSteps.toFixed(2)} output steps, top-1 agree ${agree}/20`);
-    expect(worstSteps).toBeLessThanOrEqual(4);
+    const meanSteps = sumSteps / 200;
+    console.log(`${name} QAT forward vs exported int8: worst ${worstSteps.toFixed(2)} output steps, mean ${meanSteps.toFixed(2)}, top-1 agree ${agree}/20`);
+    // Float fake-quant and integer requantization round differently at step boundaries, and deeper nets carry
+    // those one-step differences further: bounded at 8 of the output's 255 steps, ~1 on average.
+    expect(worstSteps).toBeLessThanOrEqual(8);
+    expect(meanSteps).toBeLessThanOrEqual(1.5);
+    expect(agree).toBeGreaterThanOrEqual(19);
   });
 });
 

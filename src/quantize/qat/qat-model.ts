@@ -1,12 +1,13 @@
 /**
- * Quantization-aware training of a chain model (Sequential-style, as the zoo's LeNet and DS-CNN): the forward
- * pass simulates the int8 graph the model will be lowered to. Per weighted unit (see lower/layer-plan.ts):
+ * Quantization-aware training of a zoo-style model (chains and Residual blocks, as LeNet, DS-CNN, MobileNetV2):
+ * the forward pass simulates the int8 graph the model will be lowered to. Per weighted unit (lower/layer-plan.ts):
  *  - BN folded into the weights as the export folds it, w' = w * gamma / sqrt(running_var + eps), using the
  *    running (frozen) statistics, so gamma, beta, weights and bias still train and the folded weights are what
  *    gets quantized;
  *  - weights fake-quantized symmetric int8 ([-127, 127]; per channel for convs, per tensor for FC);
  *  - the fused ReLU/ReLU6, then the output fake-quantized per tensor with its EMA range.
- * The model input is fake-quantized with its own EMA range. Gradients pass straight through the rounding.
+ * The model input and each residual ADD's output are fake-quantized with their own EMA ranges. Gradients pass
+ * straight through the rounding.
  */
 import { add, conv2d, depthwiseConv2d, fakeQuantize, linear, mul, relu, relu6, reshape, sub, Variable } from "../../autograd/index.js";
 import { UnsupportedError } from "../../errors/index.js";
@@ -25,26 +26,52 @@ export class QatModel implements TrainableModel {
   /** Output range of each weighted unit, by the unit's name (the lowered graph's tensor name). */
   readonly ranges = new Map<string, EmaRange>();
   private readonly units: LayerUnit[];
+  /** Planned body and shortcut of each Residual. */
+  private readonly residuals = new Map<Residual, { body: LayerUnit[]; shortcut: LayerUnit[] | null }>();
   private training = true;
 
-  constructor(readonly model: Module, readonly inputShape: readonly number[], decay = 0.99) {
-    this.units = planLayers([model]);
+  constructor(readonly model: Module, readonly inputShape: readonly number[], private readonly decay = 0.99) {
     this.inputRange = new EmaRange(decay);
-    for (const u of this.units) {
-      if (u.kind === "weighted") this.ranges.set(u.name, new EmaRange(decay));
-      else if (u.module instanceof Residual || u.module instanceof ReLU || u.module instanceof ReLU6) {
+    this.units = this.plan([model]);
+  }
+
+  /** Plans units and creates a range for every quantized output: weighted units and residual ADDs. */
+  private plan(modules: readonly Module[]): LayerUnit[] {
+    const units = planLayers(modules);
+    for (const u of units) {
+      if (u.kind === "weighted") {
+        this.ranges.set(u.name, new EmaRange(this.decay));
+      } else if (u.module instanceof Residual) {
+        const r = u.module;
+        this.residuals.set(r, { body: this.plan([r.body]), shortcut: r.shortcut ? this.plan([r.shortcut]) : null });
+        this.ranges.set(u.name, new EmaRange(this.decay));
+      } else if (u.module instanceof ReLU || u.module instanceof ReLU6) {
         throw new UnsupportedError(
-          `QAT: ${u.module.label} is not yet simulated (only activations fused after a conv/FC, pools and flatten are)`,
-          "use post-training quantization (--mode ptq) for this model",
+          `QAT: ${u.module.label} is not simulated on its own (only fused after a conv or FC)`,
+          "put the activation right after a Conv2d/Linear (and its BatchNorm), or use --mode ptq",
         );
       }
     }
+    return units;
   }
 
   forward(x: Variable): Variable {
-    let h = this.fakeQuantActivation(x, this.inputRange);
-    for (const u of this.units) {
-      h = u.kind === "weighted" ? this.fakeQuantActivation(this.weighted(u, h), this.ranges.get(u.name)!) : u.module.forward(h);
+    return this.run(this.units, this.fakeQuantActivation(x, this.inputRange));
+  }
+
+  private run(units: readonly LayerUnit[], x: Variable): Variable {
+    let h = x;
+    for (const u of units) {
+      if (u.kind === "weighted") {
+        h = this.fakeQuantActivation(this.weighted(u, h), this.ranges.get(u.name)!);
+      } else if (u.module instanceof Residual) {
+        const plan = this.residuals.get(u.module)!;
+        const body = this.run(plan.body, h);
+        const skip = plan.shortcut ? this.run(plan.shortcut, h) : h;
+        h = this.fakeQuantActivation(add(body, skip), this.ranges.get(u.name)!);
+      } else {
+        h = u.module.forward(h);
+      }
     }
     return h;
   }
