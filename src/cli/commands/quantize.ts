@@ -40,7 +40,7 @@ interface QuantizeOptions {
 export function registerQuantize(program: Command, io: CliIo): void {
   program
     .command("quantize")
-    .description("post-training int8 quantization (TFLite's full-integer scheme) of a checkpoint or a float .tflite")
+    .description("int8 quantization (PTQ, or QAT for checkpoints) to TFLite's full-integer scheme: a checkpoint or float .tflite in, int8 .tflite out")
     .argument("<model>", "a .safetensors checkpoint from `dietml train` (with --model) or a float/hybrid .tflite")
     .option("--model <name>", "zoo model the checkpoint was trained as (needed for .safetensors)")
     .requiredOption("--calib <data>", "calibration data: fashion-mnist, fashion-mnist-subset, or a .npy array [N, height, width, channels]")
