@@ -90,10 +90,11 @@ function decodeClustered(r: ByteReader, size: number, fail: (why: string) => nev
   const indexBits = r.u8("index bits");
   if (bits < 1 || bits > 8) fail(`cluster bits ${bits} outside 1..8`);
   if (indexBits < 1 || indexBits > 8) fail(`index bits ${indexBits} outside 1..8`);
+  const pad = r.u16("centroid count");
+  if (pad > 1 << bits) fail(`${pad} centroids for ${bits} bits`);
   const entries = r.u32("entry count");
   if (entries > size * 2 + 1) fail(`${entries} entries for ${size} weights`);
-  const centroids = r.f32s(1 << bits, "centroids");
-  const pad = 1 << bits;
+  const centroids = r.f32s(pad, "centroids");
   const clusterDecoder = new HuffmanDecoder(r.bytes(pad + 1, "cluster code lengths"), fail);
   const gapDecoder = new HuffmanDecoder(r.bytes(1 << indexBits, "gap code lengths"), fail);
   const symbols = readStream(r, clusterDecoder, entries, "cluster stream", fail);

@@ -51,23 +51,41 @@ type CodeLengths = (freqs: ArrayLike<number>) => Uint8Array;
 
 function writeClustered(w: ByteWriter, t: Extract<TensorToEncode, { kind: "clustered" }>, codeLengths: CodeLengths): number {
   checkClustered(t);
-  const pad = 1 << t.book.bits;
+  const { centroids, indices } = usedCentroids(t);
+  const pad = centroids.length;
   let best: { bits: number; entries: SparseEntries; size: number } | undefined;
   for (let bits = 1; bits <= 8; bits++) {
-    const entries = encodeRelative(t.mask, t.book.indices, bits, pad);
+    const entries = encodeRelative(t.mask, indices, bits, pad);
     const size = streamBits(entries.symbols, pad + 1, codeLengths) + streamBits(entries.gaps, 1 << bits, codeLengths) + 8 * (1 << bits);
     if (best === undefined || size < best.size) best = { bits, entries, size };
   }
   const { bits, entries } = best!;
   const clusterLengths = codeLengths(histogram(entries.symbols, pad + 1));
   const gapLengths = codeLengths(histogram(entries.gaps, 1 << bits));
-  w.u8(t.book.bits).u8(bits).u32(entries.gaps.length).f32s(t.book.centroids).bytes(clusterLengths).bytes(gapLengths);
+  w.u8(t.book.bits).u8(bits).u16(centroids.length).u32(entries.gaps.length).f32s(centroids).bytes(clusterLengths).bytes(gapLengths);
   for (const [symbols, lengths] of [[entries.symbols, clusterLengths], [entries.gaps, gapLengths]] as const) {
     const bw = new BitWriter();
     writeSymbols(bw, symbols, lengths);
     w.u32(bw.bitLength).bytes(bw.finish());
   }
   return bits;
+}
+
+/** Only the centroids some kept weight uses, in their codebook order, and the indices renumbered to them. */
+function usedCentroids(t: Extract<TensorToEncode, { kind: "clustered" }>): { centroids: Float32Array; indices: Uint8Array } {
+  const used = new Uint8Array(t.book.centroids.length);
+  for (let i = 0; i < t.mask.length; i++) if (t.mask[i] === 1) used[t.book.indices[i]!] = 1;
+  const renumber = new Int32Array(used.length).fill(-1);
+  const kept: number[] = [];
+  used.forEach((u, c) => {
+    if (u === 1) {
+      renumber[c] = kept.length;
+      kept.push(t.book.centroids[c]!);
+    }
+  });
+  const indices = new Uint8Array(t.book.indices.length);
+  for (let i = 0; i < indices.length; i++) if (t.mask[i] === 1) indices[i] = renumber[t.book.indices[i]!]!;
+  return { centroids: Float32Array.from(kept), indices };
 }
 
 /** The model must be in its clustered state: kept weights equal their centroid, pruned ones are +0. */

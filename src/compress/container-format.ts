@@ -8,11 +8,13 @@
  * tensor:
  *   u16 name length | name (UTF-8) | u8 kind | u8 rank | u32 dims[rank]
  *   kind 0, dense:     f32 values[product of dims]
- *   kind 1, clustered: u8 bits | u8 indexBits | u32 entries | f32 centroids[2^bits]
- *                      | u8 cluster-code lengths[2^bits + 1] (the last symbol is PAD, see relative-index.ts)
+ *   kind 1, clustered: u8 bits | u8 indexBits | u16 K | u32 entries | f32 centroids[K]
+ *                      | u8 cluster-code lengths[K + 1] (symbol K is PAD, see relative-index.ts)
  *                      | u8 gap-code lengths[2^indexBits]
  *                      | u32 cluster-stream bits | cluster stream | u32 gap-stream bits | gap stream
- *   Both streams are canonical Huffman codes (huffman.ts), MSB first, each padded to a whole byte.
+ *   K <= 2^bits is the number of shared values some kept weight uses (unused centroids are not stored, so a
+ *   small layer does not pay for 256 centroids). Both streams are canonical Huffman codes (huffman.ts), MSB
+ *   first, each padded to a whole byte.
  */
 export const MAGIC = Uint8Array.of(0x44, 0x4d, 0x4c, 0x5a); // "DMLZ"
 export const FORMAT_VERSION = 1;

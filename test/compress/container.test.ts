@@ -38,6 +38,13 @@ describe(".dmlz container", () => {
     });
   }
 
+  it("stores only the centroids kept weights use (a small 8-bit layer does not pay for 256)", () => {
+    const { model, clustered } = compressedModel("lenet5", 11);
+    const encoded = encodeModule(model, clustered, {});
+    // conv1: 150 weights, 75 kept; 256 centroids alone would take 1,024 bytes
+    expect(encoded.sectionBytes.get("conv1.weight")!).toBeLessThan(600);
+  });
+
   it("same seed, same bytes; another seed, other bytes", () => {
     const a = compressedModel("lenet300", 4);
     const b = compressedModel("lenet300", 4);
