@@ -86,8 +86,8 @@ function inputIndices(m: Linear | Conv2d, incoming: number[] | null, flattenFrom
 function rebuild(m: Linear | Conv2d, keepOut: number[], inputs: number[] | null, rng: Rng): Linear | Conv2d {
   const oldIn = m instanceof Linear ? m.inFeatures : m.inChannels;
   const keepIn = inputs ?? Array.from({ length: oldIn }, (_, i) => i);
-  // inputs are in Flatten order when they came through one; the new layer's input count is their number,
-  // except a conv: its input channels shrink (spatial positions are not inputs)
+  // keepIn: kept input channels (conv, or a Linear right after a Linear) or kept flattened features (a Linear
+  // after Flatten: every spatial position's kept channels, in NHWC order)
   const next =
     m instanceof Linear
       ? new Linear(keepIn.length, keepOut.length, rng, { bias: m.bias !== null })
