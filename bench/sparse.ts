@@ -1,7 +1,7 @@
 /**
  * Sparse kernels vs dense: C = A B with A [m, k] pruned to 50/75/90% unstructured sparsity (CSR kernel) or
- * 2:4 (packed 2:4 kernel; both TS), and both in WASM SIMD (csr-wasm.ts, nm-wasm.ts; A copied in once, B in and C out per
- * call, n % 4 == 0), B [k, n] dense, against our dense matmul on the same (zero-filled) A: the WASM SIMD
+ * 2:4 (packed 2:4 kernel; both TS reference kernels), and both in WASM SIMD (src/kernels/wasm/sparse.ts; A copied in
+ * once, B in and C out per call), B [k, n] dense, against our dense matmul on the same (zero-filled) A: the WASM SIMD
  * kernel on one thread and the pure-TS reference kernel. Every kernel's product is checked against the dense
  * reference before timing; each is warmed up (V8 tiers code up lazily), then timed for a fixed wall time.
  * Shapes: LeNet-300-100's fc1 ([300, 784]) at batch 1 (a microcontroller's inference) and batch 64, and a square
@@ -10,11 +10,10 @@
 import { fileURLToPath } from "node:url";
 import { realpathSync } from "node:fs";
 import { applyMask, magnitudeMask, nmMask } from "../src/compress/prune.js";
-import { csrMatmul, toCsr } from "../src/compress/sparse/csr.js";
-import { sparse24Matmul, toSparse24 } from "../src/compress/sparse/nm.js";
-import { prepareCsrWasm } from "../src/compress/sparse/csr-wasm.js";
-import { prepareSparse24Wasm } from "../src/compress/sparse/nm-wasm.js";
-import { matmul, poolThreads, setKernelBackend, setPoolThreads } from "../src/kernels/index.js";
+import {
+  csrMatmulRef, matmul, poolThreads, prepareCsrWasm, prepareSparse24Wasm, setKernelBackend, setPoolThreads, sparse24MatmulRef,
+  toCsr, toSparse24,
+} from "../src/kernels/index.js";
 import { matmulRef } from "../src/kernels/ref/gemm.js";
 import { Rng } from "../src/tensor/index.js";
 
@@ -76,8 +75,8 @@ export async function benchSparse(opts: SparseBenchOptions = {}): Promise<Sparse
         let sparse: () => Float32Array;
         if (pattern === "2:4") {
           const packed = toSparse24(a, m, k);
-          sparse = () => sparse24Matmul(packed, b, n);
-          const wasm = n % 4 === 0 ? prepareSparse24Wasm(packed) : null;
+          sparse = () => sparse24MatmulRef(packed, b, n);
+          const wasm = prepareSparse24Wasm(packed);
           if (wasm !== null) {
             const run = (): Float32Array => wasm.matmul(b, n);
             check(run(), want, "2:4 wasm kernel");
@@ -85,8 +84,8 @@ export async function benchSparse(opts: SparseBenchOptions = {}): Promise<Sparse
           }
         } else {
           const csr = toCsr(a, m, k);
-          sparse = () => csrMatmul(csr, b, n);
-          const wasm = n % 4 === 0 ? prepareCsrWasm(csr) : null;
+          sparse = () => csrMatmulRef(csr, b, n);
+          const wasm = prepareCsrWasm(csr);
           if (wasm !== null) {
             const run = (): Float32Array => wasm.matmul(b, n);
             check(run(), want, `${pattern} wasm kernel`);

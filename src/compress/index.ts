@@ -17,8 +17,9 @@ export * from "./pipeline.js";
 export * from "./report-table.js";
 export * from "./retrain.js";
 export * from "./sensitivity.js";
-export * from "./sparse/csr.js";
-export * from "./sparse/nm.js";
-export * from "./sparse/csr-wasm.js";
-export * from "./sparse/nm-wasm.js";
+// the sparse products now live in the kernels layer; re-exported so callers of this API keep working
+export {
+  csrMatmul, prepareCsrWasm, prepareSparse24Wasm, sparse24Matmul, toCsr, toSparse24,
+  type CsrMatrix, type PreparedSparse, type Sparse24Matrix,
+} from "../kernels/index.js";
 export * from "./channel-prune.js";

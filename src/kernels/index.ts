@@ -28,6 +28,9 @@ import {
 } from "./wasm/depthwise.js";
 import { conv2dBackwardFilterWasm, conv2dBackwardInputWasm, conv2dWasm, convModule } from "./wasm/conv.js";
 import { maxPool2dWasm, poolModule } from "./wasm/pool-kernels.js";
+import { csrMatmulRef, type CsrMatrix } from "./ref/sparse-csr.js";
+import { sparse24MatmulRef, type Sparse24Matrix } from "./ref/sparse-24.js";
+import { csrMatmulWasm, sparse24MatmulWasm, sparseModule } from "./wasm/sparse.js";
 
 export type { Conv2dParams, Nhwc, Pool2dParams } from "./params.js";
 export { conv2dOutputShape, pool2dOutputShape } from "./params.js";
@@ -36,6 +39,9 @@ export type { BinaryOp, UnaryOp } from "./ref/elementwise.js";
 export type { Reduced } from "./ref/reduce.js";
 export * from "./backend.js";
 export { poolThreads, setPoolThreads } from "./wasm/pool.js";
+export { toCsr, csrMatmulRef, type CsrMatrix } from "./ref/sparse-csr.js";
+export { toSparse24, sparse24MatmulRef, type Sparse24Matrix } from "./ref/sparse-24.js";
+export { prepareCsrWasm, prepareSparse24Wasm, type PreparedSparse } from "./wasm/sparse.js";
 
 /** Below this many multiply-adds copying operands into WASM memory costs more than the JS loop. */
 const WASM_MIN_MACS = 4096;
@@ -50,6 +56,7 @@ function useWasm(macs: number, available: () => boolean): boolean {
 const gemmAvailable = (): boolean => gemmModule() !== null;
 const poolAvailable = (): boolean => poolModule() !== null;
 const depthwiseAvailable = (): boolean => depthwiseModule() !== null;
+const sparseAvailable = (): boolean => sparseModule() !== null;
 const convAvailable = (): boolean => gemmModule() !== null && convModule() !== null;
 
 /** Multiply-adds of a conv (used to decide whether WASM pays for the copies). */
@@ -60,6 +67,18 @@ function convMacs(yShape: Nhwc | readonly number[], wShape: readonly number[]): 
 export function matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number, opts: MatmulOptions = {}): Float32Array {
   if (useWasm(m * n * k, gemmAvailable)) return matmulWasm(a, b, m, k, n, opts);
   return matmulRef(a, b, m, k, n, opts);
+}
+
+/** C [rows, n] = A (CSR) x B [cols, n]. To multiply one A by many B, prepareCsrWasm copies A in only once. */
+export function csrMatmul(a: CsrMatrix, b: Float32Array, n: number): Float32Array {
+  if (useWasm(a.values.length * n, sparseAvailable)) return csrMatmulWasm(a, b, n);
+  return csrMatmulRef(a, b, n);
+}
+
+/** C [rows, n] = A (2:4) x B [cols, n]. To multiply one A by many B, prepareSparse24Wasm copies A in only once. */
+export function sparse24Matmul(a: Sparse24Matrix, b: Float32Array, n: number): Float32Array {
+  if (useWasm(a.values.length * n, sparseAvailable)) return sparse24MatmulWasm(a, b, n);
+  return sparse24MatmulRef(a, b, n);
 }
 
 export function conv2d(

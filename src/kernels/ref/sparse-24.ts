@@ -5,6 +5,7 @@
  * bytes of CSR). The product walks each group's two kept rows of B.
  */
 import { ArgumentError } from "../../errors/index.js";
+import { expectLength } from "../params.js";
 
 export interface Sparse24Matrix {
   rows: number;
@@ -38,8 +39,9 @@ export function toSparse24(dense: Float32Array, rows: number, cols: number): Spa
   return { rows, cols, values, positions };
 }
 
-/** C [rows, n] = A (2:4) x B [cols, n]. */
-export function sparse24Matmul(a: Sparse24Matrix, b: Float32Array, n: number): Float32Array {
+/** C [rows, n] = A (2:4) x B [cols, n]: the specification the WASM kernel (wasm/sparse.ts) is tested against. */
+export function sparse24MatmulRef(a: Sparse24Matrix, b: Float32Array, n: number): Float32Array {
+  expectLength("sparse24Matmul", "B", b, a.cols * n);
   const c = new Float32Array(a.rows * n);
   const { values, positions } = a;
   const groups = a.cols / 4;

@@ -3,6 +3,8 @@
  * kept a[i][j], row j of B is scaled into row i of C, so the inner loop is a contiguous axpy and pruned weights
  * cost nothing. For a Linear layer, A is the weight [out, in] and B the input transposed [in, batch].
  */
+import { expectLength } from "../params.js";
+
 export interface CsrMatrix {
   rows: number;
   cols: number;
@@ -33,8 +35,9 @@ export function toCsr(dense: Float32Array, rows: number, cols: number): CsrMatri
   return { rows, cols, rowStart, colIndex, values };
 }
 
-/** C [rows, n] = A (CSR) x B [cols, n]. */
-export function csrMatmul(a: CsrMatrix, b: Float32Array, n: number): Float32Array {
+/** C [rows, n] = A (CSR) x B [cols, n]: the specification the WASM kernel (wasm/sparse.ts) is tested against. */
+export function csrMatmulRef(a: CsrMatrix, b: Float32Array, n: number): Float32Array {
+  expectLength("csrMatmul", "B", b, a.cols * n);
   const c = new Float32Array(a.rows * n);
   const { rowStart, colIndex, values } = a;
   for (let i = 0; i < a.rows; i++) {
