@@ -8,6 +8,7 @@
  *   dequantize-weights.ts  hybrid (int8-weight float) graphs -> plain float graphs
  *   ptq.ts                 all of it in one call
  *   qat/                   quantization-aware training (fake quant, BN folded, EMA ranges) and its int8 export
+ *   mixed/                 per-layer weight bit-widths (simulated) and a greedy Pareto search under a byte budget
  *   calibration-data.ts    calibration examples from a dataset name or .npy; evaluate.ts: top-1 accuracy
  */
 export { calibrate, checkCalibrationInputs, CALIBRATION_METHODS, type CalibrationMethod, type CalibrationOptions, type Ranges } from "./calibrate.js";
@@ -22,3 +23,5 @@ export { QatModel } from "./qat/qat-model.js";
 export { EmaRange } from "./qat/ema-range.js";
 export { exportQat } from "./qat/export.js";
 export { trainQat, type QatOptions } from "./qat/train-qat.js";
+export { weightedOps, withWeightBits, weightBytes, roundToBits } from "./mixed/weight-bits.js";
+export { searchMixedPrecision, type MixedPoint, type MixedSearchOptions, type MixedSearchResult } from "./mixed/search.js";
