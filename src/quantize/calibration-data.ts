@@ -11,7 +11,8 @@ export const CALIBRATION_DATASETS = ["fashion-mnist", "fashion-mnist-subset"] as
 
 export interface CalibrationData {
   examples: Float32Array[];
-  /** The dataset's test split, when the data was named by dataset (for an accuracy report). */
+  /** The dataset's splits, when the data was named by dataset (accuracy report; mixed-precision search). */
+  train: ImageDataset | null;
   test: ImageDataset | null;
   source: string;
 }
@@ -27,7 +28,7 @@ export function loadCalibrationData(spec: string, count: number): CalibrationDat
   if ((CALIBRATION_DATASETS as readonly string[]).includes(spec)) {
     const split = loadFashionMnist({ subset: spec === "fashion-mnist-subset", normalize: true });
     const per = split.train.imageShape.reduce((a, b) => a * b, 1);
-    return { examples: spread(split.train.images, per, split.train.count, count), test: split.test, source: spec };
+    return { examples: spread(split.train.images, per, split.train.count, count), train: split.train, test: split.test, source: spec };
   }
   const t = readNpy(spec);
   if (t.shape.length < 2) {
@@ -36,5 +37,5 @@ export function loadCalibrationData(spec: string, count: number): CalibrationDat
   const total = t.shape[0]!;
   const per = t.shape.slice(1).reduce((a, b) => a * b, 1);
   const values = Float32Array.from(t.data as ArrayLike<number>);
-  return { examples: spread(values, per, total, count), test: null, source: spec };
+  return { examples: spread(values, per, total, count), train: null, test: null, source: spec };
 }

@@ -1,8 +1,9 @@
 /**
  * `dietml quantize`: a trained checkpoint (.safetensors + --model) or a float/hybrid .tflite -> full-integer
  * int8 .tflite. PTQ calibrates on a dataset name or a .npy array; QAT (checkpoints only) fine-tunes on the
- * named dataset with fake quantization and exports the ranges it learned. With a dataset the float and int8
- * test accuracies are reported too.
+ * named dataset with fake quantization and exports the ranges it learned; mixed searches per-layer weight
+ * bit-widths under a byte budget (see quantizeMixed). With a dataset the float and int8 test accuracies are
+ * reported too.
  */
 import type { Command } from "commander";
 import { ArgumentError, FileFormatError } from "../../errors/index.js";
@@ -13,7 +14,8 @@ import { createModel, modelInfo } from "../../models/index.js";
 import { loadFashionMnist } from "../../data/index.js";
 import type { Module } from "../../nn/index.js";
 import {
-  CALIBRATION_DATASETS, CALIBRATION_METHODS, dequantizeWeights, exportQat, graphAccuracy, loadCalibrationData, quantizePtq, trainQat, type CalibrationMethod,
+  CALIBRATION_DATASETS, CALIBRATION_METHODS, dequantizeWeights, exportQat, graphAccuracy, loadCalibrationData, quantizePtq, searchMixedPrecision, trainQat,
+  withWeightBits, type CalibrationData, type CalibrationMethod, type MixedSearchResult,
 } from "../../quantize/index.js";
 import { Rng } from "../../tensor/index.js";
 import { loadModelState, readCheckpoint, trainableModule } from "../../train/index.js";
@@ -21,7 +23,7 @@ import { printResult, type CliIo } from "../io.js";
 import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from "../options.js";
 import { loadModelFile } from "./model-file.js";
 
-const MODES = ["ptq", "qat"] as const;
+const MODES = ["ptq", "qat", "mixed"] as const;
 
 interface QuantizeOptions {
   model?: string;
@@ -33,6 +35,9 @@ interface QuantizeOptions {
   qatEpochs: number;
   lr: number;
   seed: number;
+  budgetKb?: number;
+  bits: number[];
+  searchCount: number;
   out: string;
   json: boolean;
 }
@@ -40,17 +45,20 @@ interface QuantizeOptions {
 export function registerQuantize(program: Command, io: CliIo): void {
   program
     .command("quantize")
-    .description("int8 quantization (PTQ, or QAT for checkpoints) to TFLite's full-integer scheme: a checkpoint or float .tflite in, int8 .tflite out")
+    .description("int8 quantization (PTQ; QAT or mixed-precision weights for checkpoints) to TFLite's full-integer scheme: a checkpoint or float .tflite in, int8 .tflite out")
     .argument("<model>", "a .safetensors checkpoint from `dietml train` (with --model) or a float/hybrid .tflite")
     .option("--model <name>", "zoo model the checkpoint was trained as (needed for .safetensors)")
     .requiredOption("--calib <data>", "calibration data: fashion-mnist, fashion-mnist-subset, or a .npy array [N, height, width, channels]")
-    .option("--mode <mode>", "ptq (calibrate only) or qat (fine-tune with fake quantization on the --calib dataset)", parseChoice("--mode", MODES), "ptq")
+    .option("--mode <mode>", "ptq (calibrate only), qat (fine-tune with fake quantization on the --calib dataset) or mixed (per-layer weight bits under --budget-kb)", parseChoice("--mode", MODES), "ptq")
     .option("--calibration <method>", `activation range method: ${CALIBRATION_METHODS.join(", ")}`, parseChoice("--calibration", CALIBRATION_METHODS), "minmax")
     .option("--calib-count <n>", "calibration examples to use", parsePositiveInt("--calib-count"), 200)
     .option("--eval <n>", "with a dataset: test images to measure float and int8 accuracy on (0 skips)", parseNonNegativeInt("--eval"), 1000)
     .option("--qat-epochs <n>", "with --mode qat: fine-tuning epochs", parsePositiveInt("--qat-epochs"), 1)
     .option("--lr <rate>", "with --mode qat: peak learning rate (Adam, cosine decay)", parsePositiveNumber("--lr"), 1e-4)
     .option("--seed <s>", "with --mode qat: shuffling seed", parseNonNegativeInt("--seed"), 0)
+    .option("--budget-kb <kb>", "with --mode mixed: weight+bias budget in KiB (packed sub-byte size)", parsePositiveNumber("--budget-kb"))
+    .option("--bits <list>", "with --mode mixed: weight bit-widths to choose from", parseBits, [8, 6, 4, 3, 2])
+    .option("--search-count <n>", "with --mode mixed: held-out training images the search scores on", parsePositiveInt("--search-count"), 500)
     .requiredOption("--out <file>", "the int8 .tflite to write")
     .option("--json", "print one JSON object on stdout", false)
     .addHelpText(
@@ -59,9 +67,41 @@ export function registerQuantize(program: Command, io: CliIo): void {
 Examples:
   $ dietml quantize lenet5.safetensors --model lenet5 --calib fashion-mnist-subset --out lenet5_int8.tflite
   $ dietml quantize lenet5.safetensors --model lenet5 --calib fashion-mnist --mode qat --qat-epochs 1 --out lenet5_qat.tflite
+  $ dietml quantize lenet5.safetensors --model lenet5 --calib fashion-mnist --mode mixed --budget-kb 30 --out lenet5_mixed.tflite --json
   $ dietml quantize kws_ref_model_float32.tflite --calib mfcc.npy --calibration mse --out kws_int8.tflite --json`,
     )
     .action((model: string, opts: QuantizeOptions) => quantizeCommand(model, opts, io));
+}
+
+function parseBits(value: string): number[] {
+  const bits = value.split(",").map((v) => Number(v.trim()));
+  if (bits.length === 0 || !bits.every((b) => Number.isInteger(b) && b >= 2 && b <= 8)) {
+    throw new ArgumentError(`--bits must be a comma-separated list of integers from 2 to 8; got "${value}"`, "pass e.g. --bits 8,4,2");
+  }
+  return bits;
+}
+
+/**
+ * Mixed precision: a greedy per-layer weight bit-width search scored on held-out training images (the last
+ * --search-count), then PTQ of the chosen point. Weights on a b-bit grid are stored in int8 containers (no
+ * packed sub-byte storage yet), so the file runs anywhere; `bytes` in the report is the packed size.
+ */
+function quantizeMixed(floatGraph: Graph, data: CalibrationData, opts: QuantizeOptions, io: CliIo): { int8: Graph; mixed: MixedSearchResult & { budgetBytes: number } } {
+  if (opts.budgetKb === undefined) throw new ArgumentError("--mode mixed needs a size budget", "pass --budget-kb, e.g. --budget-kb 30");
+  if (!data.train) {
+    throw new ArgumentError(`--mode mixed scores candidates on labelled images, but --calib is "${opts.calib}"`, `pass --calib ${CALIBRATION_DATASETS.join(" or --calib ")}`);
+  }
+  const train = data.train;
+  const per = train.imageShape.reduce((a, b) => a * b, 1);
+  const n = Math.min(opts.searchCount, train.count);
+  const from = train.count - n;
+  const images = train.images.subarray(from * per);
+  const labels = train.labels.subarray(from);
+  const budgetBytes = Math.floor(opts.budgetKb * 1024);
+  io.stderr(`mixed precision: searching bits ${opts.bits.join("/")} per layer under ${budgetBytes} bytes, scored on ${n} held-out training images\n`);
+  const result = searchMixedPrecision(floatGraph, (g) => graphAccuracy(g, images, labels, n), { budgetBytes, choices: opts.bits });
+  const int8 = quantizePtq(withWeightBits(floatGraph, result.best.bits), data.examples, { method: opts.calibration });
+  return { int8, mixed: { ...result, budgetBytes } };
 }
 
 /** A `dietml train` checkpoint -> the model; the input shape comes from the dataset it was trained on. */
@@ -111,8 +151,11 @@ function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): void {
   const floatGraph = loadFloatGraph(path, opts.model);
   const data = loadCalibrationData(opts.calib, opts.calibCount);
   let int8: Graph;
+  let mixed: (MixedSearchResult & { budgetBytes: number }) | null = null;
   if (opts.mode === "qat") {
     int8 = quantizeQat(path, opts, io);
+  } else if (opts.mode === "mixed") {
+    ({ int8, mixed } = quantizeMixed(floatGraph, data, opts, io));
   } else {
     io.stderr(`calibrating on ${data.examples.length} examples from ${data.source} (${opts.calibration})\n`);
     int8 = quantizePtq(floatGraph, data.examples, { method: opts.calibration });
@@ -141,12 +184,18 @@ function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): void {
     input: { dtype: inT.dtype, shape: inT.shape, scale: inT.quant!.scale[0], zeroPoint: inT.quant!.zeroPoint[0] },
     output: { dtype: outT.dtype, shape: outT.shape, scale: outT.quant!.scale[0], zeroPoint: outT.quant!.zeroPoint[0] },
     accuracy,
+    ...(mixed ? { mixed } : {}),
   };
   const lines = [
     `wrote ${opts.out}: ${bytes.byteLength.toLocaleString("en-US")} bytes, ${int8.ops.length} ops, int8 input/output (no QUANTIZE/DEQUANTIZE ops)`,
     `input  int8 [${inT.shape.join("x")}] scale ${inT.quant!.scale[0]} zero point ${inT.quant!.zeroPoint[0]}`,
     `output int8 [${outT.shape.join("x")}] scale ${outT.quant!.scale[0]} zero point ${outT.quant!.zeroPoint[0]}`,
   ];
+  if (mixed) {
+    lines.push(`mixed precision under ${mixed.budgetBytes} bytes: bits [${mixed.best.bits.join(", ")}] per layer, ${mixed.best.bytes} bytes packed, search accuracy ${(100 * mixed.best.accuracy).toFixed(2)}%`);
+    lines.push("pareto set (bytes, search accuracy, bits):");
+    for (const p of mixed.pareto) lines.push(`  ${String(p.bytes).padStart(8)}  ${(100 * p.accuracy).toFixed(2).padStart(6)}%  [${p.bits.join(", ")}]`);
+  }
   if (accuracy) lines.push(`test accuracy on ${accuracy.examples} images: float ${(100 * accuracy.float).toFixed(2)}%, int8 ${(100 * accuracy.int8).toFixed(2)}%`);
   printResult(io, opts.json, result, lines);
 }
