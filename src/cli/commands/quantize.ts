@@ -58,7 +58,7 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .option("--seed <s>", "with --mode qat: shuffling seed", parseNonNegativeInt("--seed"), 0)
     .option("--budget-kb <kb>", "with --mode mixed: weight+bias budget in KiB (packed sub-byte size)", parsePositiveNumber("--budget-kb"))
     .option("--bits <list>", "with --mode mixed: weight bit-widths to choose from", parseBits, [8, 6, 4, 3, 2])
-    .option("--search-count <n>", "with --mode mixed: held-out training images the search scores on", parsePositiveInt("--search-count"), 500)
+    .option("--search-count <n>", "with --mode mixed: training images (the last N) the search scores candidates on", parsePositiveInt("--search-count"), 500)
     .requiredOption("--out <file>", "the int8 .tflite to write")
     .option("--json", "print one JSON object on stdout", false)
     .addHelpText(
@@ -82,7 +82,7 @@ function parseBits(value: string): number[] {
 }
 
 /**
- * Mixed precision: a greedy per-layer weight bit-width search scored on held-out training images (the last
+ * Mixed precision: a greedy per-layer weight bit-width search scored on training images (the last
  * --search-count), then PTQ of the chosen point. Weights on a b-bit grid are stored in int8 containers (no
  * packed sub-byte storage yet), so the file runs anywhere; `bytes` in the report is the packed size.
  */
@@ -98,7 +98,7 @@ function quantizeMixed(floatGraph: Graph, data: CalibrationData, opts: QuantizeO
   const images = train.images.subarray(from * per);
   const labels = train.labels.subarray(from);
   const budgetBytes = Math.floor(opts.budgetKb * 1024);
-  io.stderr(`mixed precision: searching bits ${opts.bits.join("/")} per layer under ${budgetBytes} bytes, scored on ${n} held-out training images\n`);
+  io.stderr(`mixed precision: searching bits ${opts.bits.join("/")} per layer under ${budgetBytes} bytes, scored on the last ${n} training images (seen in training: optimistic; test accuracy is reported separately)\n`);
   const result = searchMixedPrecision(floatGraph, (g) => graphAccuracy(g, images, labels, n), { budgetBytes, choices: opts.bits });
   const int8 = quantizePtq(withWeightBits(floatGraph, result.best.bits), data.examples, { method: opts.calibration });
   return { int8, mixed: { ...result, budgetBytes } };
