@@ -5,7 +5,7 @@
 import { ArgumentError } from "../errors/index.js";
 import { summarizeGraph, type Graph } from "../graph/index.js";
 import { estimateCost, type DeviceProfile } from "../hardware/index.js";
-import { checkFit, choosePatch, planMemory, type MemoryPlan } from "../planner/index.js";
+import { checkFit, choosePatch, planMemory, tflmArenaTotal, type MemoryPlan, type TflmTailCategory } from "../planner/index.js";
 import { generateProject, writeProject } from "./project.js";
 import { buildProject, elfSections, hasTool } from "./toolchain.js";
 
@@ -31,7 +31,19 @@ export interface DeployReport {
   /** Sections of the Cortex-M7 build when it was built (bss holds the arena plus the C library's state). */
   elf_sections: { text: number; data: number; bss: number } | null;
   const_bytes: number;
+  /** Our reimplementation of TFLM's greedy planner: the planned activations (TFLM's arena head). */
   baseline_tflm_arena_bytes: number;
+  /** TFLM's arena_used_bytes, modelled: that head plus TFLM's persistent tail (x86-64 build), itemized below. */
+  baseline_tflm_total_bytes: number;
+  baseline_tflm_itemized: {
+    abi: string;
+    head_bytes: number;
+    tail_bytes: number;
+    tail_by_category: Record<TflmTailCategory, number>;
+    op_data_by_kind: Record<string, number>;
+    /** Ops whose kernel allocations are not modelled (the total is then a lower bound). */
+    unmodelled_ops: { op: number; kind: string; reason: string }[];
+  };
   fits: boolean;
   sram_limit_bytes: number;
   flash_limit_bytes: number;
@@ -56,6 +68,7 @@ export function planFor(graph: Graph, patch: PatchChoice): MemoryPlan {
 export function deployModel(graph: Graph, name: string, device: DeviceProfile, outDir: string, patch: PatchChoice): { report: DeployReport; plan: MemoryPlan } {
   const plan = planFor(graph, patch);
   const baseline = planMemory(graph, { strategy: "tflm" });
+  const tflm = tflmArenaTotal(graph, baseline.arenaBytes);
   const project = generateProject(graph, plan, name);
   const limits = { device: device.name, sramBytes: device.sramBytes, flashBytes: device.flashBytes };
   checkFit(graph, plan, project.constBytes, limits);
@@ -86,6 +99,15 @@ export function deployModel(graph: Graph, name: string, device: DeviceProfile, o
       elf_sections: sections,
       const_bytes: project.constBytes,
       baseline_tflm_arena_bytes: baseline.arenaBytes,
+      baseline_tflm_total_bytes: tflm.totalBytes,
+      baseline_tflm_itemized: {
+        abi: tflm.tail.abi,
+        head_bytes: tflm.headBytes,
+        tail_bytes: tflm.tail.bytes,
+        tail_by_category: tflm.tail.byCategory,
+        op_data_by_kind: tflm.tail.opDataByKind,
+        unmodelled_ops: tflm.tail.unmodelled,
+      },
       fits: true,
       sram_limit_bytes: device.sramBytes,
       flash_limit_bytes: device.flashBytes,

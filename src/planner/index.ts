@@ -7,3 +7,4 @@ export * from "./plan.js";
 export * from "./choose-patch.js";
 export * from "./fit.js";
 export * from "./arena-storage.js";
+export * from "./tflm-overhead.js";

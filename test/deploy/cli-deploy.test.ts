@@ -34,6 +34,8 @@ describe("dietml deploy", () => {
     const j = JSON.parse(r.stdout);
     expect(j.peak_sram_bytes).toBe(8492);
     expect(j.baseline_tflm_arena_bytes).toBe(16000);
+    expect(j.baseline_tflm_total_bytes).toBe(24000); // TFLM's measured arena_used_bytes
+    expect(j.baseline_tflm_itemized.head_bytes + j.baseline_tflm_itemized.tail_bytes).toBe(24000);
     expect(j.fits).toBe(true);
     expect(j.flash_bytes).toBeGreaterThan(j.const_bytes - 1);
     expect(j.const_bytes).toBeGreaterThan(20000);
@@ -48,7 +50,8 @@ describe("dietml deploy", () => {
     const j = JSON.parse(r.stdout);
     expect(j.peak_sram_bytes).toBeLessThanOrEqual(103392 / 2);
     expect(j.patch.extra_macs).toBeGreaterThan(0);
-    expect(j.baseline_tflm_arena_bytes).toBe(64512);
+    expect(j.baseline_tflm_arena_bytes).toBe(73728);
+    expect(j.baseline_tflm_total_bytes).toBe(103392);
   });
 
   it("--run host writes the golden output", async () => {

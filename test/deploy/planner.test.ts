@@ -117,7 +117,8 @@ describe("memory planner", () => {
   it("reproduces TFLM's greedy arena and improves on it for the MLPerf Tiny models", () => {
     const vww = readTflite(readFileSync(`${MODELS}/vww_96_int8.tflite`));
     const kws = readTflite(readFileSync(`${MODELS}/kws_ref_model.tflite`));
-    expect(planMemory(vww, { strategy: "tflm" }).arenaBytes).toBe(64512);
+    // TFLM takes equal-size buffers last-added first; its plan (the head of arena_used_bytes) is 73,728 B.
+    expect(planMemory(vww, { strategy: "tflm" }).arenaBytes).toBe(73728);
     expect(planMemory(kws, { strategy: "tflm" }).arenaBytes).toBe(16000);
     const dw = planMemory(vww, { strategy: "dietml" });
     // The floor for vww: op 0 holds its 96x96x3 input and 48x48x8 output.

@@ -29,6 +29,7 @@ function humanLines(r: DeployReport, ran: string | null): string[] {
     `wrote ${r.out}/ (model.c, model.h, dietml_rt.h, main.c, startup.c, link.ld, Makefile) for ${r.device}`,
     `peak SRAM   ${kb(r.peak_sram_bytes)} at op ${r.peak_layer.op} (${r.peak_layer.kind}); limit ${kb(r.sram_limit_bytes)}`,
     `  TFLM-style greedy arena would be ${kb(r.baseline_tflm_arena_bytes)}; in place: ${r.inplace_depthwise_ops} depthwise, ${r.inplace_pointwise_ops} 1x1 conv ops`,
+    `  TFLM's whole arena (plan + ${r.baseline_tflm_itemized.tail_bytes.toLocaleString("en-US")} bytes of its runtime structures as an x86-64 build allocates them, modelled) would be ${kb(r.baseline_tflm_total_bytes)}${r.baseline_tflm_itemized.unmodelled_ops.length ? " or more" : ""}`,
     `flash       ${kb(r.flash_bytes)}${r.flash_measured ? " (measured: text+data of the Cortex-M7 build)" : " (const tables only: arm-none-eabi-gcc not found)"}; limit ${kb(r.flash_limit_bytes)}`,
   ];
   if (r.patch) lines.push(`patch       first ${r.patch.depth} layers on a ${r.patch.grid}x${r.patch.grid} grid: +${r.patch.extra_macs.toLocaleString("en-US")} MACs (${((100 * r.patch.extra_macs) / r.macs).toFixed(1)}% of the total)`);
