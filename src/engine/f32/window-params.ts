@@ -1,6 +1,6 @@
 /** Translates TFLite window geometry (top/left padding + output size) into the f32 kernels' explicit padding. */
 import type { WindowGeometry } from "../../kernels/int8/geometry.js";
-import type { Conv2dParams, Nhwc } from "../../kernels/index.js";
+import type { Conv2dParams, Nhwc, Pool2dParams } from "../../kernels/index.js";
 
 export function conv2dParamsOf(g: WindowGeometry, groups: number): Conv2dParams {
   // The bottom/right padding that makes the kernels produce exactly outH x outW (never negative: extra input
@@ -10,6 +10,14 @@ export function conv2dParamsOf(g: WindowGeometry, groups: number): Conv2dParams 
   return {
     strideH: g.strideH, strideW: g.strideW, dilationH: g.dilationH, dilationW: g.dilationW,
     padTop: g.padTop, padLeft: g.padLeft, padBottom, padRight, groups,
+  };
+}
+
+export function pool2dParamsOf(g: WindowGeometry): Pool2dParams {
+  const c = conv2dParamsOf(g, 1);
+  return {
+    kernelH: g.filterH, kernelW: g.filterW, strideH: g.strideH, strideW: g.strideW,
+    padTop: c.padTop, padBottom: c.padBottom, padLeft: c.padLeft, padRight: c.padRight,
   };
 }
 
