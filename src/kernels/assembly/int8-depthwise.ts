@@ -3,21 +3,21 @@ import { GROUP_BYTES, finish, requantUniform, storeTile4 } from "./int8-requant"
 import { rd } from "./int8-record";
 
 // 4x4 transpose of int32 lanes: rows a..d (one pixel each, 4 channels) -> one vector per channel (4 pixels).
-@inline function requantStoreQuad(a: v128, b: v128, c: v128, d: v128, u: usize, left: bool, dst: usize, ldo: usize, oc: usize, n: i32): void {
+@inline function requantStoreQuad(a: v128, b: v128, c: v128, d: v128, u: usize, dst: usize, ldo: usize, oc: usize, n: i32): void {
   const u0 = i8x16.shuffle(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
   const u1 = i8x16.shuffle(a, b, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
   const u2 = i8x16.shuffle(c, d, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
   const u3 = i8x16.shuffle(c, d, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
-  const t0 = requantUniform(i8x16.shuffle(u0, u2, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), u, left);
-  const t1 = requantUniform(i8x16.shuffle(u0, u2, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), u + 64, left);
-  const t2 = requantUniform(i8x16.shuffle(u1, u3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), u + 128, left);
-  const t3 = requantUniform(i8x16.shuffle(u1, u3, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), u + 192, left);
+  const t0 = requantUniform(i8x16.shuffle(u0, u2, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), u);
+  const t1 = requantUniform(i8x16.shuffle(u0, u2, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), u + 64);
+  const t2 = requantUniform(i8x16.shuffle(u1, u3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), u + 128);
+  const t3 = requantUniform(i8x16.shuffle(u1, u3, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), u + 192);
   storeTile4(dst, ldo, t0, t1, t2, t3, oc, 4, n);
 }
 
 // Four horizontally adjacent interior output pixels of a depthwise row, 8 channels at a time: the weights of a
 // tap pair are loaded once for the four, and requantization runs per channel across the pixels.
-@inline function depthwiseQuad(origin: usize, pxStep: usize, dst: usize, c: i32, tapOffsets: usize, tapCount: i32, pairs: usize, pairStride: usize, folded: usize, u: usize, oc: usize, left: bool): void {
+@inline function depthwiseQuad(origin: usize, pxStep: usize, dst: usize, c: i32, tapOffsets: usize, tapCount: i32, pairs: usize, pairStride: usize, folded: usize, u: usize, oc: usize): void {
   for (let ch = 0; ch < c; ch += 8) {
     let a0 = v128.load(folded + (<usize>ch << 2)), a1 = v128.load(folded + (<usize>ch << 2), 16);
     let b0 = a0, b1 = a1, c0 = a0, c1 = a1, d0 = a0, d1 = a1;
@@ -41,15 +41,15 @@ import { rd } from "./int8-record";
       wp += pairStride;
     }
     const uc = u + (<usize>ch << 6);
-    requantStoreQuad(a0, b0, c0, d0, uc, left, dst + <usize>ch, <usize>c, oc, c - ch);
-    if (c - ch > 4) requantStoreQuad(a1, b1, c1, d1, uc + 256, left, dst + <usize>(ch + 4), <usize>c, oc, c - ch - 4);
+    requantStoreQuad(a0, b0, c0, d0, uc, dst + <usize>ch, <usize>c, oc, c - ch);
+    if (c - ch > 4) requantStoreQuad(a1, b1, c1, d1, uc + 256, dst + <usize>(ch + 4), <usize>c, oc, c - ch - 4);
   }
 }
 
 // Depthwise (multiplier 1), NHWC, vectorised over 8 channels, taps in pairs through i32x4.dot_i16x8_s, with
 // the input zero-point term folded into the bias.
 // Folded bias: [cp] int32 (cp = c rounded up to 8).
-// Record: batches, inH, inW, c, outH, outW, fh, fw, sh, sw, dh, dw, padT, padL, (unused), cp, (unused), q, oc,
+// Record: batches, inH, inW, c, outH, outW, fh, fw, sh, sw, dh, dw, padT, padL, (unused), cp, quads (uniform requant allowed), q, oc,
 // foldedBias, tapOffsets, tapCount, pairWeights, left (any channel shifts left), zpRow, tapKy, tapKx, addrs,
 // u (uniform constants, as gemmRows4).
 export function depthwise(rec: usize, input: usize, out: usize): void {
@@ -57,6 +57,8 @@ export function depthwise(rec: usize, input: usize, out: usize): void {
   const outH = rd(rec, 4), outW = rd(rec, 5), fh = rd(rec, 6), fw = rd(rec, 7);
   const sh = rd(rec, 8), sw = rd(rec, 9), dh = rd(rec, 10), dw = rd(rec, 11);
   const padT = rd(rec, 12), padL = rd(rec, 13), cp = rd(rec, 15);
+  // the quad path's requantUniform holds only when prepare proved the accumulator bound (see int8-requant)
+  const quads = rd(rec, 16) != 0;
   const q = <usize>rd(rec, 17);
   const oc = <usize>rd(rec, 18);
   const folded = <usize>rd(rec, 19);
@@ -83,8 +85,8 @@ export function depthwise(rec: usize, input: usize, out: usize): void {
       let ox = 0;
       while (ox < outW) {
         const x0 = ox * sw - padL;
-        if (rowInside && x0 >= 0 && ox + 4 <= outW && (ox + 3) * sw - padL + (fw - 1) * dw < inW) {
-          depthwiseQuad(plane + <usize>((y0 * inW + x0) * c), pxStep, dst, c, tapOffsets, tapCount, pairs, pairStride, folded, u, oc, left);
+        if (quads && rowInside && x0 >= 0 && ox + 4 <= outW && (ox + 3) * sw - padL + (fw - 1) * dw < inW) {
+          depthwiseQuad(plane + <usize>((y0 * inW + x0) * c), pxStep, dst, c, tapOffsets, tapCount, pairs, pairStride, folded, u, oc);
           dst += pixelBytes << 2;
           ox += 4;
           continue;

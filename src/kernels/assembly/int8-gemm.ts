@@ -176,7 +176,7 @@ export function packRows4(a: usize, m: i32, kp: i32, dst: usize): void {
 }
 
 // One 4-row group x 4 channels: dot products over the pairs, then requantize and store.
-@inline function rows4Quad(ap: usize, wq: usize, pairs: i32, qb: usize, ub: usize, left: bool, out: usize, ldo: usize, oc: usize, rows: i32, n: i32): void {
+@inline function rows4Quad(ap: usize, wq: usize, pairs: i32, qb: usize, ub: usize, out: usize, ldo: usize, oc: usize, rows: i32, n: i32): void {
   let s0 = v128.load32_splat(qb), s1 = v128.load32_splat(qb, 4), s2 = v128.load32_splat(qb, 8), s3 = v128.load32_splat(qb, 12);
   let wp = wq;
   let xp = ap;
@@ -189,7 +189,7 @@ export function packRows4(a: usize, m: i32, kp: i32, dst: usize): void {
     wp += 32;
     xp += 16;
   }
-  storeTile4(out, ldo, requantUniform(s0, ub, left), requantUniform(s1, ub + 64, left), requantUniform(s2, ub + 128, left), requantUniform(s3, ub + 192, left), oc, rows, n);
+  storeTile4(out, ldo, requantUniform(s0, ub), requantUniform(s1, ub + 64), requantUniform(s2, ub + 128), requantUniform(s3, ub + 192), oc, rows, n);
 }
 
 // out[r][c] for m rows of packRows4 data (kp/2 pairs per group) and n channels; weights and bias as gemm.
@@ -199,7 +199,6 @@ export function packRows4(a: usize, m: i32, kp: i32, dst: usize): void {
 export function gemmRows4(rec: usize, a4: usize, out: usize): void {
   const m = rd(rec, 0), kp = rd(rec, 1), n = rd(rec, 2), ldo = <usize>rd(rec, 3);
   const w = <usize>rd(rec, 4), q = <usize>rd(rec, 5), oc = <usize>rd(rec, 6);
-  const left = rd(rec, 7) != 0;
   const u = <usize>rd(rec, 8);
   const pairs = kp >> 1;
   const groupBytes = <usize>pairs << 4;
@@ -236,12 +235,12 @@ export function gemmRows4(rec: usize, a4: usize, out: usize): void {
         off += 16;
       }
       const o = out + <usize>r * ldo + <usize>c0;
-      storeTile4(o, ldo, requantUniform(s0, ub, left), requantUniform(s1, ub + 64, left), requantUniform(s2, ub + 128, left), requantUniform(s3, ub + 192, left), oc, 4, nc);
-      storeTile4(o + 4 * ldo, ldo, requantUniform(s4, ub, left), requantUniform(s5, ub + 64, left), requantUniform(s6, ub + 128, left), requantUniform(s7, ub + 192, left), oc, 4, nc);
+      storeTile4(o, ldo, requantUniform(s0, ub), requantUniform(s1, ub + 64), requantUniform(s2, ub + 128), requantUniform(s3, ub + 192), oc, 4, nc);
+      storeTile4(o + 4 * ldo, ldo, requantUniform(s4, ub), requantUniform(s5, ub + 64), requantUniform(s6, ub + 128), requantUniform(s7, ub + 192), oc, 4, nc);
       ap += groupBytes << 1;
     }
     for (; r < m; r += 4) {
-      rows4Quad(ap, wq, pairs, qb, ub, left, out + <usize>r * ldo + <usize>c0, ldo, oc, m - r, nc);
+      rows4Quad(ap, wq, pairs, qb, ub, out + <usize>r * ldo + <usize>c0, ldo, oc, m - r, nc);
       ap += groupBytes;
     }
   }

@@ -1,6 +1,6 @@
 /** DEPTHWISE_CONV_2D int8 in WASM (depth multiplier 1; other multipliers fall back to the reference). */
 import type { DepthwiseConv2dInt8Params } from "../int8/depthwise-conv2d.js";
-import { foldInputOffset, packDepthwisePairs, packRequant, packUniformRequant, paddedChannels, transposeTaps } from "./pack.js";
+import { accumulatorBound, foldInputOffset, packDepthwisePairs, packRequant, packUniformRequant, paddedChannels, transposeTaps } from "./pack.js";
 import { copyBack, inputAddress, outputAddress } from "./resident.js";
 import { freeWhenCollected, int8Runtime, type Int8Runtime } from "./runtime.js";
 
@@ -40,13 +40,15 @@ export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter:
   const ky = rt.place(tapKy);
   const kx = rt.place(tapKx);
   const addrs = rt.alloc(tapCount * 4);
-  const uq = rt.place(packUniformRequant(p.outputMultiplier, p.outputShift));
+  // Interior quads of pixels use the per-vector requantization, exact only under a bound on the accumulators.
+  const uniform = packUniformRequant(p.outputMultiplier, p.outputShift, accumulatorBound(transposeTaps(filter, taps, c), c, taps, bias));
+  const uq = uniform === null ? 0 : rt.place(uniform);
   const rec = rt.place(Int32Array.of(
     p.batches, p.inH, p.inW, c, p.outH, p.outW, p.filterH, p.filterW, p.strideH, p.strideW, p.dilationH, p.dilationW,
-    p.padTop, p.padLeft, p.inputOffset, paddedChannels(c), 0, q, oc, fb, to, tapCount, pw, p.outputShift.some((v) => v > 0) ? 1 : 0, zpRow, ky, kx, addrs, uq,
+    p.padTop, p.padLeft, p.inputOffset, paddedChannels(c), uniform === null ? 0 : 1, q, oc, fb, to, tapCount, pw, p.outputShift.some((v) => v > 0) ? 1 : 0, zpRow, ky, kx, addrs, uq,
   ));
   const op = { rt, rec };
-  freeWhenCollected(op, [q, rec, fb, to, pw, oc, zpRow, ky, kx, addrs, uq]);
+  freeWhenCollected(op, uniform === null ? [q, rec, fb, to, pw, oc, zpRow, ky, kx, addrs] : [q, rec, fb, to, pw, oc, zpRow, ky, kx, addrs, uq]);
   return op;
 }
 

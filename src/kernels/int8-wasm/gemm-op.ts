@@ -3,7 +3,7 @@
  * merely widened) times packed weights, requantized per channel. Everything constant is placed in WASM
  * memory once, at prepare.
  */
-import { foldInputOffset, packGemmWeights, packRequant, packUniformRequant } from "./pack.js";
+import { accumulatorBound, foldInputOffset, packGemmWeights, packRequant, packUniformRequant } from "./pack.js";
 import { copyBack, inputAddress, outputAddress } from "./resident.js";
 import { freeWhenCollected, type Int8Runtime } from "./runtime.js";
 
@@ -44,6 +44,8 @@ export interface GemmOp {
   /** Addresses of the im2col record (0: plain widening) and of the gemm record. */
   im2colRec: number;
   gemmRec: number;
+  /** Whether the rows-across-lanes GEMM runs (enough rows, and its requantization provably exact). */
+  rows4: boolean;
 }
 
 export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
@@ -51,10 +53,12 @@ export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
   const bias = foldInputOffset(s.weights, s.n, s.k, s.bias, s.inputOffset);
   const w = rt.place(packGemmWeights(s.weights, s.n, s.k, kp));
   const q = rt.place(packRequant(bias, s.multiplier, s.shift));
-  const u = rt.place(packUniformRequant(s.multiplier, s.shift));
+  // The rows-across-lanes GEMM's requantization is exact only under a bound on the accumulators (pack.ts).
+  const uniform = packUniformRequant(s.multiplier, s.shift, accumulatorBound(s.weights, s.n, s.k, s.bias));
+  const u = uniform === null ? 0 : rt.place(uniform);
   const oc = rt.outputConstants(s.outputOffset, s.actMin, s.actMax);
   const gemmRec = rt.place(Int32Array.of(s.m, kp, s.n, s.n, w, q, oc, s.shift.some((v) => v > 0) ? 1 : 0, u));
-  const ptrs = [w, q, u, oc, gemmRec];
+  const ptrs = uniform === null ? [w, q, oc, gemmRec] : [w, q, u, oc, gemmRec];
   let im2colRec = 0;
   // Rows can be read straight from the widened input only when they are contiguous and of even length.
   const g = s.window;
@@ -64,7 +68,7 @@ export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
     im2colRec = rt.place(Int32Array.of(r.batches, r.inH, r.inW, r.c, r.outH, r.outW, r.fh, r.fw, r.sh, r.sw, r.dh, r.dw, r.padT, r.padL, -s.inputOffset, kp));
     ptrs.push(im2colRec);
   }
-  const op: GemmOp = { rt, m: s.m, k: s.k, kp, im2colRec, gemmRec };
+  const op: GemmOp = { rt, m: s.m, k: s.k, kp, im2colRec, gemmRec, rows4: uniform !== null && s.m >= ROWS4_MIN };
   freeWhenCollected(op, ptrs);
   return op;
 }
@@ -79,7 +83,7 @@ export function evalGemmOp(op: GemmOp, input: Int8Array, output: Int8Array): voi
   const a = rt.scratch(groups * 4 * op.kp * 2);
   if (op.im2colRec === 0) rt.exports.extendInt8(x, a, op.m * op.k);
   else rt.exports.im2col(op.im2colRec, x, a);
-  if (op.m < ROWS4_MIN) {
+  if (!op.rows4) {
     rt.exports.gemm(op.gemmRec, a, y);
   } else {
     const a4 = rt.scratch(groups * op.kp * 8);

@@ -90,21 +90,46 @@ export function packDepthwisePairs(weights: Int8Array, taps: number, c: number):
 }
 
 /**
- * The same requantization as packRequant, one channel per 64 bytes for vectors holding one channel:
- * multiplier, rightShift mask and half mask (each x4), then rightShift and leftShift as scalars.
+ * Largest |accumulator| per channel: |bias| + 255 * sum_k |w[c][k]| (an input value minus its zero point lies
+ * in [-255, 255]). [n][k] weights.
  */
-export function packUniformRequant(multiplier: Int32Array, shift: Int32Array): Int32Array {
+export function accumulatorBound(weights: Int8Array, n: number, k: number, bias: Int32Array | null): Float64Array {
+  const out = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += Math.abs(weights[c * k + i]!);
+    out[c] = Math.abs(bias ? bias[c]! : 0) + 255 * sum;
+  }
+  return out;
+}
+
+/**
+ * The same requantization as packRequant, one channel per 64 bytes for vectors holding one channel, in the
+ * form requantUniform (src/kernels/assembly/int8-requant.ts) computes: multiplier x4, K = 2^31 + c * 2^32 as
+ * two int64 (c = 2^(rightShift-1), 0 for no right shift), 2 * thr x4, rightShift, leftShift + 1. null when
+ * that form is not provably exact for some channel: |bound * 2^leftShift| >= 2^30, or a negative multiplier
+ * (the callers then run the per-lane requantization, exact for every int32).
+ */
+export function packUniformRequant(multiplier: Int32Array, shift: Int32Array, bound: Float64Array): Int32Array | null {
   const n = multiplier.length;
   const out = new Int32Array(paddedChannels(n) * 16);
   for (let c = 0; c < n; c++) {
     const s = shift[c]!;
+    const m = multiplier[c]!;
     const right = s > 0 ? 0 : -s;
-    const mask = right >= 31 ? 0x7fffffff : (1 << right) - 1;
-    out.fill(multiplier[c]!, c * 16, c * 16 + 4);
-    out.fill(mask, c * 16 + 4, c * 16 + 8);
-    out.fill(mask >> 1, c * 16 + 8, c * 16 + 12);
+    const left = s > 0 ? s : 0;
+    if (m < 0 || right > 31 || left > 30 || bound[c]! * 2 ** left >= 2 ** 30) return null;
+    const half = right > 0 ? 2 ** (right - 1) : 0;
+    // r < 0 <=> x < -floor(2^30 / m); never with m = 0, and not needed without a right shift
+    const thr2 = m === 0 || right === 0 ? -0x80000000 : -2 * Math.floor(2 ** 30 / m);
+    out.fill(m, c * 16, c * 16 + 4);
+    out[c * 16 + 4] = 0x80000000 | 0;
+    out[c * 16 + 5] = half;
+    out[c * 16 + 6] = 0x80000000 | 0;
+    out[c * 16 + 7] = half;
+    out.fill(thr2, c * 16 + 8, c * 16 + 12);
     out[c * 16 + 12] = right;
-    out[c * 16 + 13] = s > 0 ? s : 0;
+    out[c * 16 + 13] = left + 1;
   }
   return out;
 }
