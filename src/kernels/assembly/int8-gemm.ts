@@ -175,6 +175,44 @@ export function packRows4(a: usize, m: i32, kp: i32, dst: usize): void {
   }
 }
 
+// packRows4 straight from int8 rows of k (even) values, widening on the way: the layout packRows4 makes from
+// extendInt8's output, without that pass and its buffer. Rows past m repeat row m-1 (never read past the
+// input; their outputs are never stored).
+export function packRows4Int8(a: usize, m: i32, k: i32, dst: usize): void {
+  const pairs = k >> 1;
+  const rowBytes = <usize>k;
+  const last = a + <usize>(m - 1) * rowBytes;
+  let d = dst;
+  for (let r = 0; r < m; r += 4) {
+    const r0 = a + <usize>r * rowBytes;
+    const r1 = r + 1 < m ? r0 + rowBytes : last;
+    const r2 = r + 2 < m ? r0 + 2 * rowBytes : last;
+    const r3 = r + 3 < m ? r0 + 3 * rowBytes : last;
+    let kk = 0;
+    for (; kk + 4 <= pairs; kk += 4) {
+      const o = <usize>kk << 1;
+      const x0 = v128.load8x8_s(r0 + o), x1 = v128.load8x8_s(r1 + o), x2 = v128.load8x8_s(r2 + o), x3 = v128.load8x8_s(r3 + o);
+      const u0 = i8x16.shuffle(x0, x1, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+      const u1 = i8x16.shuffle(x0, x1, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+      const u2 = i8x16.shuffle(x2, x3, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+      const u3 = i8x16.shuffle(x2, x3, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+      v128.store(d, i8x16.shuffle(u0, u2, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+      v128.store(d, i8x16.shuffle(u0, u2, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), 16);
+      v128.store(d, i8x16.shuffle(u1, u3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), 32);
+      v128.store(d, i8x16.shuffle(u1, u3, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), 48);
+      d += 64;
+    }
+    for (; kk < pairs; kk++) {
+      const o = <usize>kk << 1;
+      store<u32>(d, (<u32>(<u16>load<i8>(r0 + o))) | (<u32>(<u16>load<i8>(r0 + o, 1)) << 16));
+      store<u32>(d, (<u32>(<u16>load<i8>(r1 + o))) | (<u32>(<u16>load<i8>(r1 + o, 1)) << 16), 4);
+      store<u32>(d, (<u32>(<u16>load<i8>(r2 + o))) | (<u32>(<u16>load<i8>(r2 + o, 1)) << 16), 8);
+      store<u32>(d, (<u32>(<u16>load<i8>(r3 + o))) | (<u32>(<u16>load<i8>(r3 + o, 1)) << 16), 12);
+      d += 16;
+    }
+  }
+}
+
 // One 4-row group x 4 channels: dot products over the pairs, then requantize and store.
 @inline function rows4Quad(ap: usize, wq: usize, pairs: i32, qb: usize, ub: usize, out: usize, ldo: usize, oc: usize, rows: i32, n: i32): void {
   let s0 = v128.load32_splat(qb), s1 = v128.load32_splat(qb, 4), s2 = v128.load32_splat(qb, 8), s3 = v128.load32_splat(qb, 12);

@@ -80,6 +80,14 @@ export function evalGemmOp(op: GemmOp, input: Int8Array, output: Int8Array): voi
   const y = outputAddress(rt, output);
   // Rows rounded up to a multiple of 4: the packing reads whole groups of rows.
   const groups = Math.ceil(op.m / 4);
+  if (op.rows4 && op.im2colRec === 0) {
+    // rows of the input itself (1x1 conv, FC): widened while packed, one pass
+    const a4 = rt.scratch(groups * op.kp * 8);
+    rt.exports.packRows4Int8(x, op.m, op.k, a4);
+    rt.exports.gemmRows4(op.gemmRec, a4, y);
+    copyBack(rt, y, output);
+    return;
+  }
   const a = rt.scratch(groups * 4 * op.kp * 2);
   if (op.im2colRec === 0) rt.exports.extendInt8(x, a, op.m * op.k);
   else rt.exports.im2col(op.im2colRec, x, a);

@@ -12,6 +12,7 @@ export interface Int8Exports {
   gemm(rec: number, a: number, out: number): void;
   gemmRows4(rec: number, a4: number, out: number): void;
   packRows4(a: number, m: number, kp: number, dst: number): void;
+  packRows4Int8(a: number, m: number, k: number, dst: number): void;
   depthwise(rec: number, input: number, out: number): void;
   im2col(rec: number, input: number, a: number): void;
   extendInt8(src: number, dst: number, n: number): void;
