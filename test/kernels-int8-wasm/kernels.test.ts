@@ -92,6 +92,33 @@ describe.skipIf(rt === null)("WASM int8 kernels vs reference", () => {
     expect(checked).toBeGreaterThan(CASES / 2);
   });
 
+  it("CONV_2D is bit-exact on first-layer shapes (3x3, 3 channels, stride 2, many rows: int8 im2col span path)", () => {
+    const rng = new Rng(23);
+    for (let t = 0; t < 24; t++) {
+      const inC = pick(rng, [1, 3, 3, 5]);
+      const outC = pick(rng, [8, 8, 5, 17]);
+      const inH = 9 + rng.int(20), inW = 9 + rng.int(20);
+      const padding = pick(rng, ["SAME", "VALID"] as const);
+      const strideH = pick(rng, [1, 2]), strideW = pick(rng, [1, 2, 2]);
+      const outH = computeOutSize(padding, inH, 3, strideH, 1), outW = computeOutSize(padding, inW, 3, strideW, 1);
+      const batches = pick(rng, [1, 2]);
+      const g = prepareConv2dGeometry("CONV_2D", {
+        inputShape: [batches, inH, inW, inC], filterShape: [outC, 3, 3, inC], biasShape: [outC], outputShape: [batches, outH, outW, outC],
+        padding, strideH, strideW, dilationH: 1, dilationW: 1, activation: "NONE",
+      });
+      const p: Conv2dInt8Params = { ...g, ...quantParams(rng, outC, 9 * inC) };
+      const input = randomInt8(rng, batches * inH * inW * inC);
+      const filter = randomInt8(rng, outC * 9 * inC);
+      const bias = randomBias(rng, outC);
+      const want = new Int8Array(batches * outH * outW * outC);
+      evalConv2dInt8(p, input, filter, bias, want);
+      const op = prepareConv2dWasm(p, filter, bias)!;
+      const got = outputArray(rng, want.length);
+      evalConv2dWasm(op, placeInput(rng, input), got);
+      expect(Array.from(got), JSON.stringify({ t, inC, outC, inH, inW, padding, strideH, strideW, batches })).toEqual(Array.from(want));
+    }
+  });
+
   it("DEPTHWISE_CONV_2D is bit-exact (multiplier 1 in WASM; other multipliers decline)", () => {
     const rng = new Rng(12);
     let checked = 0;

@@ -77,6 +77,84 @@ export function im2col(rec: usize, input: usize, a: usize): void {
   }
 }
 
+// im2col into int8 rows of kp bytes (packRows4Int8 widens them): half the bytes stored of im2col's int16
+// rows. Same record; padded taps get the input zero point; a row's byte kp-1 past k is left as is (its
+// weight is zero).
+export function im2colInt8(rec: usize, input: usize, a: usize): void {
+  const batches = rd(rec, 0), inH = rd(rec, 1), inW = rd(rec, 2), c = rd(rec, 3);
+  const outH = rd(rec, 4), outW = rd(rec, 5), fh = rd(rec, 6), fw = rd(rec, 7);
+  const sh = rd(rec, 8), sw = rd(rec, 9), dh = rd(rec, 10), dw = rd(rec, 11);
+  const padT = rd(rec, 12), padL = rd(rec, 13), kp = rd(rec, 15);
+  const zp = <u8>rd(rec, 14);
+  const run = fw * c;
+  const lineStep = <usize>(dh * inW * c);
+  let row = a;
+  for (let b = 0; b < batches; b++) {
+    const plane = input + <usize>(b * inH * inW * c);
+    for (let oy = 0; oy < outH; oy++) {
+      const y0 = oy * sh - padT;
+      const rowInside = y0 >= 0 && y0 + (fh - 1) * dh < inH;
+      let ox = 0;
+      if (rowInside && dw == 1 && run <= 16 && fh == 3) {
+        // Pixels whose window lies inside (a first conv's 3xNxc): one 16-byte copy per tap row, no per-pixel
+        // bookkeeping; the overrun lands in the next tap row or pixel, written after, in the row's padding
+        // (zero weight) or in the buffer's slack. Pixels left of the span go first, through the general code.
+        let oxa = 0;
+        while (oxa < outW && oxa * sw - padL < 0) oxa++;
+        let oxb = oxa;
+        while (oxb < outW && oxb * sw - padL + fw <= inW) oxb++;
+        if (oxa == 0 && oxb > 0) {
+          let src = plane + <usize>((y0 * inW - padL) * c);
+          const step = <usize>(sw * c);
+          const r1 = <usize>run, r2 = <usize>(2 * run);
+          for (; ox < oxb; ox++) {
+            v128.store(row, v128.load(src));
+            v128.store(row + r1, v128.load(src + lineStep));
+            v128.store(row + r2, v128.load(src + 2 * lineStep));
+            src += step;
+            row += <usize>kp;
+          }
+        }
+      }
+      for (; ox < outW; ox++) {
+        let pos = row;
+        const x0 = ox * sw - padL;
+        if (rowInside && dw == 1 && run <= 16 && x0 >= 0 && x0 + fw <= inW) {
+          let src = plane + <usize>((y0 * inW + x0) * c);
+          for (let ky = 0; ky < fh; ky++) {
+            v128.store(pos, v128.load(src));
+            src += lineStep;
+            pos += <usize>run;
+          }
+          row += <usize>kp;
+          continue;
+        }
+        for (let ky = 0; ky < fh; ky++) {
+          const iy = oy * sh - padT + ky * dh;
+          if (iy < 0 || iy >= inH) {
+            memory.fill(pos, zp, <usize>run);
+            pos += <usize>run;
+            continue;
+          }
+          const line = plane + <usize>(iy * inW * c);
+          if (dw == 1 && x0 >= 0 && x0 + fw <= inW) {
+            memory.copy(pos, line + <usize>(x0 * c), <usize>run);
+            pos += <usize>run;
+            continue;
+          }
+          for (let kx = 0; kx < fw; kx++) {
+            const ix = x0 + kx * dw;
+            if (ix < 0 || ix >= inW) memory.fill(pos, zp, <usize>c);
+            else memory.copy(pos, line + <usize>(ix * c), <usize>c);
+            pos += <usize>c;
+          }
+        }
+        row += <usize>kp;
+      }
+    }
+  }
+}
+
 // out[r][c] = requant(sum_k a[r][k] * w[c][k] + bias[c]) for m rows of kp int16 values and n channels.
 // Weights per block of 8 channels, per pair of k: two vectors [c0k c0k+1 c1k c1k+1 c2k c2k+1 c3k c3k+1], the
 // second for channels 4..7. Tile: 4 rows x 8 channels = 8 accumulators, 2 weights, 1 broadcast (11 registers).
@@ -201,6 +279,24 @@ export function packRows4Int8(a: usize, m: i32, k: i32, dst: usize): void {
       v128.store(d, i8x16.shuffle(u1, u3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), 32);
       v128.store(d, i8x16.shuffle(u1, u3, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), 48);
       d += 64;
+    }
+    if (kk < pairs && pairs >= 4) {
+      // the last 1..3 pairs: one more full step ending at the last pair, rewriting a few pairs identically
+      const back = <usize>(kk - (pairs - 4));
+      kk = pairs - 4;
+      d -= back << 4;
+      const o = <usize>kk << 1;
+      const x0 = v128.load8x8_s(r0 + o), x1 = v128.load8x8_s(r1 + o), x2 = v128.load8x8_s(r2 + o), x3 = v128.load8x8_s(r3 + o);
+      const u0 = i8x16.shuffle(x0, x1, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+      const u1 = i8x16.shuffle(x0, x1, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+      const u2 = i8x16.shuffle(x2, x3, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+      const u3 = i8x16.shuffle(x2, x3, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+      v128.store(d, i8x16.shuffle(u0, u2, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+      v128.store(d, i8x16.shuffle(u0, u2, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), 16);
+      v128.store(d, i8x16.shuffle(u1, u3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), 32);
+      v128.store(d, i8x16.shuffle(u1, u3, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), 48);
+      d += 64;
+      kk = pairs;
     }
     for (; kk < pairs; kk++) {
       const o = <usize>kk << 1;

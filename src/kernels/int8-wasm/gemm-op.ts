@@ -80,10 +80,16 @@ export function evalGemmOp(op: GemmOp, input: Int8Array, output: Int8Array): voi
   const y = outputAddress(rt, output);
   // Rows rounded up to a multiple of 4: the packing reads whole groups of rows.
   const groups = Math.ceil(op.m / 4);
-  if (op.rows4 && op.im2colRec === 0) {
-    // rows of the input itself (1x1 conv, FC): widened while packed, one pass
+  if (op.rows4) {
+    // int8 rows (the input itself for a 1x1 conv or FC, else im2col's), widened while packed
     const a4 = rt.scratch(groups * op.kp * 8);
-    rt.exports.packRows4Int8(x, op.m, op.k, a4);
+    if (op.im2colRec === 0) {
+      rt.exports.packRows4Int8(x, op.m, op.k, a4);
+    } else {
+      const a8 = rt.scratch(groups * 4 * op.kp + 16);
+      rt.exports.im2colInt8(op.im2colRec, x, a8);
+      rt.exports.packRows4Int8(a8, op.m, op.kp, a4);
+    }
     rt.exports.gemmRows4(op.gemmRec, a4, y);
     copyBack(rt, y, output);
     return;

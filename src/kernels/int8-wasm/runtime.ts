@@ -15,6 +15,7 @@ export interface Int8Exports {
   packRows4Int8(a: number, m: number, k: number, dst: number): void;
   depthwise(rec: number, input: number, out: number): void;
   im2col(rec: number, input: number, a: number): void;
+  im2colInt8(rec: number, input: number, a: number): void;
   extendInt8(src: number, dst: number, n: number): void;
   averagePool(rec: number, input: number, out: number): void;
   outputConstants(oc: number, zp: number, actMin: number, actMax: number): void;
