@@ -1,6 +1,6 @@
 /**
- * The shared shape of CONV_2D and FULLY_CONNECTED in WASM: rows of int16 operands (im2col, or the input
- * merely widened) times packed weights, requantized per channel. Everything constant is placed in WASM
+ * The shared shape of CONV_2D and FULLY_CONNECTED in WASM: rows of operands (im2col, or the input itself)
+ * widened to int16 times packed weights, requantized per channel. Everything constant is placed in WASM
  * memory once, at prepare.
  */
 import { accumulatorBound, foldInputOffset, packGemmWeights, packRequant, packUniformRequant } from "./pack.js";
@@ -81,7 +81,7 @@ export function evalGemmOp(op: GemmOp, input: Int8Array, output: Int8Array): voi
   // Rows rounded up to a multiple of 4: the packing reads whole groups of rows.
   const groups = Math.ceil(op.m / 4);
   if (op.rows4) {
-    // int8 rows (the input itself for a 1x1 conv or FC, else im2col's), widened while packed
+    // int8 rows (the input itself for a 1x1 conv or FC, else im2col's), widened while packed in groups of 4
     const a4 = rt.scratch(groups * op.kp * 8);
     if (op.im2colRec === 0) {
       rt.exports.packRows4Int8(x, op.m, op.k, a4);
@@ -91,18 +91,12 @@ export function evalGemmOp(op: GemmOp, input: Int8Array, output: Int8Array): voi
       rt.exports.packRows4Int8(a8, op.m, op.kp, a4);
     }
     rt.exports.gemmRows4(op.gemmRec, a4, y);
-    copyBack(rt, y, output);
-    return;
-  }
-  const a = rt.scratch(groups * 4 * op.kp * 2);
-  if (op.im2colRec === 0) rt.exports.extendInt8(x, a, op.m * op.k);
-  else rt.exports.im2col(op.im2colRec, x, a);
-  if (!op.rows4) {
-    rt.exports.gemm(op.gemmRec, a, y);
   } else {
-    const a4 = rt.scratch(groups * op.kp * 8);
-    rt.exports.packRows4(a, op.m, op.kp, a4);
-    rt.exports.gemmRows4(op.gemmRec, a4, y);
+    // int16 rows for the channels-across-lanes GEMM
+    const a = rt.scratch(groups * 4 * op.kp * 2);
+    if (op.im2colRec === 0) rt.exports.extendInt8(x, a, op.m * op.k);
+    else rt.exports.im2col(op.im2colRec, x, a);
+    rt.exports.gemm(op.gemmRec, a, y);
   }
   copyBack(rt, y, output);
 }
