@@ -1,7 +1,8 @@
 /**
  * The per-vector requantization of the WASM int8 kernels (requantUniform, src/kernels/assembly/int8-requant.ts)
  * equals TFLite's MultiplyByQuantizedMultiplier for every accumulator within the bound that prepare checks
- * (pack.ts packUniformRequant): at the bound itself, at rounding ties of both roundings, for every shift and
+ * (pack.ts packUniformRequant), and so does requantUniformScaled on the same accumulators pre-multiplied by
+ * 2^(leftShift+1): at the bound itself, at rounding ties of both roundings, for every shift and
  * for the extreme multipliers.
  */
 import { describe, expect, it } from "vitest";
@@ -52,8 +53,17 @@ describe.skipIf(rt === null)("requantUniform (per-vector requantization)", () =>
             const want = multiplyByQuantizedMultiplier(accs[i]!, m, shift);
             if (got[i] !== want) expect({ acc: accs[i], m, shift, got: got[i] }).toEqual({ acc: accs[i], m, shift, got: want });
           }
-          checked += accs.length;
-          rt!.free(u); rt!.free(src); rt!.free(dst);
+          // the GEMM's form: accumulators pre-multiplied by 2^(leftShift+1) (weights and bias scaled at prepare)
+          const scaled = accs.map((a) => a * 2 ** (left + 1));
+          const src2 = rt!.place(scaled);
+          rt!.exports.requantUniformScaledRun(u, src2, dst, accs.length);
+          const got2 = new Int32Array(rt!.memory.buffer, dst, accs.length).slice();
+          for (let i = 0; i < accs.length; i++) {
+            const want = multiplyByQuantizedMultiplier(accs[i]!, m, shift);
+            if (got2[i] !== want) expect({ acc: accs[i], m, shift, scaled: true, got: got2[i] }).toEqual({ acc: accs[i], m, shift, scaled: true, got: want });
+          }
+          checked += 2 * accs.length;
+          rt!.free(u); rt!.free(src); rt!.free(src2); rt!.free(dst);
         }
       }
     }

@@ -2,7 +2,7 @@
 // widened to int16 (weights once at prepare), i32x4.dot_i16x8_s on pairs of k: exact int32 sums that wrap
 // like the reference's `acc | 0`. Two layouts: channels across lanes (gemm, for few rows) and rows across
 // lanes (packRows4 + gemmRows4), whose requantization needs only per-vector shifts.
-import { GROUP_BYTES, finish, requantUniform, storeTile4 } from "./int8-requant";
+import { GROUP_BYTES, finish, requantUniformScaled, storeTile4 } from "./int8-requant";
 import { rd } from "./int8-record";
 
 // Sign-extends n int8 values to int16, eight at a time (writes up to 7 values past n: callers leave room).
@@ -323,7 +323,7 @@ export function packRows4Int8(a: usize, m: i32, k: i32, dst: usize): void {
     wp += 32;
     xp += 16;
   }
-  storeTile4(out, ldo, requantUniform(s0, ub), requantUniform(s1, ub + 64), requantUniform(s2, ub + 128), requantUniform(s3, ub + 192), oc, rows, n);
+  storeTile4(out, ldo, requantUniformScaled(s0, ub), requantUniformScaled(s1, ub + 64), requantUniformScaled(s2, ub + 128), requantUniformScaled(s3, ub + 192), oc, rows, n);
 }
 
 // out[r][c] for m rows of packRows4 data (kp/2 pairs per group) and n channels; weights and bias as gemm.
@@ -369,8 +369,8 @@ export function gemmRows4(rec: usize, a4: usize, out: usize): void {
         off += 16;
       }
       const o = out + <usize>r * ldo + <usize>c0;
-      storeTile4(o, ldo, requantUniform(s0, ub), requantUniform(s1, ub + 64), requantUniform(s2, ub + 128), requantUniform(s3, ub + 192), oc, 4, nc);
-      storeTile4(o + 4 * ldo, ldo, requantUniform(s4, ub), requantUniform(s5, ub + 64), requantUniform(s6, ub + 128), requantUniform(s7, ub + 192), oc, 4, nc);
+      storeTile4(o, ldo, requantUniformScaled(s0, ub), requantUniformScaled(s1, ub + 64), requantUniformScaled(s2, ub + 128), requantUniformScaled(s3, ub + 192), oc, 4, nc);
+      storeTile4(o + 4 * ldo, ldo, requantUniformScaled(s4, ub), requantUniformScaled(s5, ub + 64), requantUniformScaled(s6, ub + 128), requantUniformScaled(s7, ub + 192), oc, 4, nc);
       ap += groupBytes << 1;
     }
     for (; r < m; r += 4) {

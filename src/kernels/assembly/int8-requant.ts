@@ -91,6 +91,22 @@ export function outputConstants(oc: usize, zp: i32, actMin: i32, actMax: i32): v
   return i32x4.shr_s(i32x4.add(rc, i32x4.lt_s(x2, v128.load(u, 32))), load<i32>(u, 48));
 }
 
+// requantUniform for accumulators that already hold acc * 2^(leftShift+1): the GEMM's rows-across-lanes path
+// scales its int16 weights and bias by that power at prepare (gemm-op.ts), so the shift costs nothing here.
+@inline export function requantUniformScaled(x2: v128, u: usize): v128 {
+  const m = v128.load(u);
+  const k = v128.load(u, 16);
+  const lo = i64x2.add(i64x2.extmul_low_i32x4_s(x2, m), k);
+  const hi = i64x2.add(i64x2.extmul_high_i32x4_s(x2, m), k);
+  const rc = i8x16.shuffle(lo, hi, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+  return i32x4.shr_s(i32x4.add(rc, i32x4.lt_s(x2, v128.load(u, 32))), load<i32>(u, 48));
+}
+
+// Test hook: requantUniformScaled on n (multiple of 4) pre-scaled accumulators.
+export function requantUniformScaledRun(u: usize, src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) v128.store(dst + (<usize>i << 2), requantUniformScaled(v128.load(src + (<usize>i << 2)), u));
+}
+
 // Test hook: n (multiple of 4) int32 accumulators of one channel at src through requantUniform into dst.
 export function requantUniformRun(u: usize, src: usize, dst: usize, n: i32): void {
   for (let i = 0; i < n; i += 4) v128.store(dst + (<usize>i << 2), requantUniform(v128.load(src + (<usize>i << 2)), u));

@@ -51,10 +51,15 @@ export interface GemmOp {
 export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
   const kp = s.k + (s.k & 1);
   const bias = foldInputOffset(s.weights, s.n, s.k, s.bias, s.inputOffset);
-  const w = rt.place(packGemmWeights(s.weights, s.n, s.k, kp));
-  const q = rt.place(packRequant(bias, s.multiplier, s.shift));
   // The rows-across-lanes GEMM's requantization is exact only under a bound on the accumulators (pack.ts).
   const uniform = packUniformRequant(s.multiplier, s.shift, accumulatorBound(s.weights, s.n, s.k, s.bias));
+  // It takes accumulators already multiplied by 2^(leftShift+1) (requantUniformScaled): weights and bias are
+  // scaled here, exactly (the bound keeps every partial sum times that power inside int32; int16 weights
+  // hold 128 * 2^8).
+  const rows4 = uniform !== null && s.m >= ROWS4_MIN && s.shift.every((v) => v <= 7);
+  const scale = rows4 ? Int32Array.from(s.shift, (v) => 2 ** ((v > 0 ? v : 0) + 1)) : null;
+  const w = rt.place(packGemmWeights(s.weights, s.n, s.k, kp, scale));
+  const q = rt.place(packRequant(scale ? bias.map((b, c) => b * scale[c]!) : bias, s.multiplier, s.shift));
   const u = uniform === null ? 0 : rt.place(uniform);
   const oc = rt.outputConstants(s.outputOffset, s.actMin, s.actMax);
   const gemmRec = rt.place(Int32Array.of(s.m, kp, s.n, s.n, w, q, oc, s.shift.some((v) => v > 0) ? 1 : 0, u));
@@ -68,7 +73,7 @@ export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
     im2colRec = rt.place(Int32Array.of(r.batches, r.inH, r.inW, r.c, r.outH, r.outW, r.fh, r.fw, r.sh, r.sw, r.dh, r.dw, r.padT, r.padL, -s.inputOffset, kp));
     ptrs.push(im2colRec);
   }
-  const op: GemmOp = { rt, m: s.m, k: s.k, kp, im2colRec, gemmRec, rows4: uniform !== null && s.m >= ROWS4_MIN };
+  const op: GemmOp = { rt, m: s.m, k: s.k, kp, im2colRec, gemmRec, rows4 };
   freeWhenCollected(op, ptrs);
   return op;
 }

@@ -43,8 +43,11 @@ export function foldInputOffset(weights: Int8Array, n: number, k: number, bias: 
   return out;
 }
 
-/** GEMM weights [n][k] as int16 blocks of 8 channels x pairs of k (see gemm in int8.entry.ts); kp = k rounded up to even. */
-export function packGemmWeights(weights: Int8Array, n: number, k: number, kp: number): Int16Array {
+/**
+ * GEMM weights [n][k] as int16 blocks of 8 channels x pairs of k (see gemm in int8.entry.ts); kp = k rounded up
+ * to even; each channel's weights times scale[c] when given (the caller keeps them inside int16).
+ */
+export function packGemmWeights(weights: Int8Array, n: number, k: number, kp: number, scale: Int32Array | null = null): Int16Array {
   const blocks = paddedChannels(n) / 8;
   const out = new Int16Array(blocks * kp * 8);
   for (let blk = 0; blk < blocks; blk++) {
@@ -54,7 +57,7 @@ export function packGemmWeights(weights: Int8Array, n: number, k: number, kp: nu
           const c = blk * 8 + j * 4 + lane;
           for (let t = 0; t < 2; t++) {
             const i = 2 * kk + t;
-            out[blk * kp * 8 + kk * 16 + j * 8 + lane * 2 + t] = c < n && i < k ? weights[c * k + i]! : 0;
+            out[blk * kp * 8 + kk * 16 + j * 8 + lane * 2 + t] = c < n && i < k ? weights[c * k + i]! * (scale ? scale[c]! : 1) : 0;
           }
         }
       }

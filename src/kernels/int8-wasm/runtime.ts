@@ -20,6 +20,7 @@ export interface Int8Exports {
   averagePool(rec: number, input: number, out: number): void;
   outputConstants(oc: number, zp: number, actMin: number, actMax: number): void;
   requantUniformRun(u: number, src: number, dst: number, n: number): void;
+  requantUniformScaledRun(u: number, src: number, dst: number, n: number): void;
 }
 
 const PAGE = 65536;
