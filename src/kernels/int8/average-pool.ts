@@ -1,20 +1,11 @@
 /** AVERAGE_POOL_2D int8 (TFLite reference_integer_ops::AveragePool): padded cells are not counted, rounding division. */
-import { activationRangeInt8 } from "./activation-range.js";
-import type { WindowGeometry } from "./geometry.js";
-import { preparePoolGeometry, requireSameQuant, type PoolSpec } from "./pool-spec.js";
+import { preparePoolInt8, type PoolInt8Params, type PoolSpec } from "./pool-spec.js";
 import type { TensorQuant } from "./quant-types.js";
 
-export interface PoolInt8Params extends WindowGeometry {
-  actMin: number;
-  actMax: number;
-}
+export type { PoolInt8Params } from "./pool-spec.js";
 
 export function prepareAveragePoolInt8(s: PoolSpec, input: TensorQuant | undefined, output: TensorQuant | undefined): PoolInt8Params {
-  const where = "AVERAGE_POOL_2D";
-  const g = preparePoolGeometry(where, s);
-  const q = requireSameQuant(where, input, output);
-  const range = activationRangeInt8(s.activation, q.scale, q.zeroPoint);
-  return { ...g, actMin: range.min, actMax: range.max };
+  return preparePoolInt8("AVERAGE_POOL_2D", s, input, output);
 }
 
 export function evalAveragePoolInt8(p: PoolInt8Params, input: Int8Array, output: Int8Array): void {

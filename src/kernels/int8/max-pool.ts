@@ -1,15 +1,9 @@
 /** MAX_POOL_2D int8 (TFLite reference_integer_ops::MaxPool): max over the window's in-image cells, then the clamp. */
-import { activationRangeInt8 } from "./activation-range.js";
-import type { PoolInt8Params } from "./average-pool.js";
-import { preparePoolGeometry, requireSameQuant, type PoolSpec } from "./pool-spec.js";
+import { preparePoolInt8, type PoolInt8Params, type PoolSpec } from "./pool-spec.js";
 import type { TensorQuant } from "./quant-types.js";
 
 export function prepareMaxPoolInt8(s: PoolSpec, input: TensorQuant | undefined, output: TensorQuant | undefined): PoolInt8Params {
-  const where = "MAX_POOL_2D";
-  const g = preparePoolGeometry(where, s);
-  const q = requireSameQuant(where, input, output);
-  const range = activationRangeInt8(s.activation, q.scale, q.zeroPoint);
-  return { ...g, actMin: range.min, actMax: range.max };
+  return preparePoolInt8("MAX_POOL_2D", s, input, output);
 }
 
 export function evalMaxPoolInt8(p: PoolInt8Params, input: Int8Array, output: Int8Array): void {

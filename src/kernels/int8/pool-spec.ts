@@ -1,5 +1,6 @@
 /** Geometry shared by AVERAGE_POOL_2D and MAX_POOL_2D (int8 and float). */
 import { UnsupportedError } from "../../errors/index.js";
+import { activationRangeInt8 } from "./activation-range.js";
 import { windowGeometry, type PaddingKind, type WindowGeometry } from "./geometry.js";
 import { checkOutputShape } from "./shape-checks.js";
 import { perTensor, type TensorQuant } from "./quant-types.js";
@@ -32,4 +33,17 @@ export function requireSameQuant(where: string, input: TensorQuant | undefined, 
     );
   }
   return o;
+}
+
+export interface PoolInt8Params extends WindowGeometry {
+  actMin: number;
+  actMax: number;
+}
+
+/** The prepare step both int8 pools share: geometry, identical input/output quantization, the clamp range. */
+export function preparePoolInt8(where: string, s: PoolSpec, input: TensorQuant | undefined, output: TensorQuant | undefined): PoolInt8Params {
+  const g = preparePoolGeometry(where, s);
+  const q = requireSameQuant(where, input, output);
+  const range = activationRangeInt8(s.activation, q.scale, q.zeroPoint);
+  return { ...g, actMin: range.min, actMax: range.max };
 }
