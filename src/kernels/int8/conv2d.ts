@@ -1,9 +1,8 @@
 /** CONV_2D int8 (TFLite reference_integer_ops::ConvPerChannel): NHWC input, OHWI per-channel weights, int32 bias. */
 import { ShapeError } from "../../errors/index.js";
-import { activationRangeInt8 } from "./activation-range.js";
-import { channelRequant } from "./conv-quant.js";
+import { prepareConvOutputQuant, type ConvOutputQuant, type ConvQuantSpec } from "./conv-quant.js";
 import { windowGeometry, type PaddingKind, type WindowGeometry } from "./geometry.js";
-import { channelScales, perTensor, requireSymmetricWeights, type TensorQuant } from "./quant-types.js";
+import { requireSymmetricWeights } from "./quant-types.js";
 import { multiplyByQuantizedMultiplier } from "./quantize-math.js";
 import { checkOutputShape } from "./shape-checks.js";
 
@@ -21,11 +20,7 @@ export interface ConvSpec {
   activation: string;
 }
 
-export interface ConvQuantSpec {
-  input: TensorQuant | undefined;
-  filter: TensorQuant | undefined;
-  output: TensorQuant | undefined;
-}
+export type { ConvQuantSpec } from "./conv-quant.js";
 
 export interface Conv2dGeometry extends WindowGeometry {
   outC: number;
@@ -35,14 +30,7 @@ export interface Conv2dGeometry extends WindowGeometry {
   outCPerGroup: number;
 }
 
-export interface Conv2dInt8Params extends Conv2dGeometry {
-  inputOffset: number;
-  outputOffset: number;
-  outputMultiplier: Int32Array;
-  outputShift: Int32Array;
-  actMin: number;
-  actMax: number;
-}
+export interface Conv2dInt8Params extends Conv2dGeometry, ConvOutputQuant {}
 
 /** Shape checks shared by the int8 and float CONV_2D. */
 export function prepareConv2dGeometry(where: string, s: ConvSpec): Conv2dGeometry {
@@ -67,20 +55,8 @@ export function prepareConv2dGeometry(where: string, s: ConvSpec): Conv2dGeometr
 export function prepareConv2dInt8(s: ConvSpec, q: ConvQuantSpec): Conv2dInt8Params {
   const where = "CONV_2D";
   const g = prepareConv2dGeometry(where, s);
-  const input = perTensor(where, "input", q.input);
-  const output = perTensor(where, "output", q.output);
   requireSymmetricWeights(where, q.filter);
-  const { multiplier, shift } = channelRequant(input.scale, channelScales(where, q.filter, g.outC), output.scale);
-  const range = activationRangeInt8(s.activation, output.scale, output.zeroPoint);
-  return {
-    ...g,
-    inputOffset: -input.zeroPoint,
-    outputOffset: output.zeroPoint,
-    outputMultiplier: multiplier,
-    outputShift: shift,
-    actMin: range.min,
-    actMax: range.max,
-  };
+  return { ...g, ...prepareConvOutputQuant(where, q, g.outC, s.activation) };
 }
 
 export function evalConv2dInt8(p: Conv2dInt8Params, input: Int8Array, filter: Int8Array, bias: Int32Array | null, output: Int8Array): void {

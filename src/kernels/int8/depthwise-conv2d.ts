@@ -1,10 +1,9 @@
 /** DEPTHWISE_CONV_2D int8 (TFLite reference_integer_ops::DepthwiseConvPerChannel): 1HWO weights, depth multiplier. */
 import { ShapeError } from "../../errors/index.js";
-import { activationRangeInt8 } from "./activation-range.js";
-import { channelRequant } from "./conv-quant.js";
-import type { ConvQuantSpec, ConvSpec } from "./conv2d.js";
+import { prepareConvOutputQuant, type ConvOutputQuant, type ConvQuantSpec } from "./conv-quant.js";
+import type { ConvSpec } from "./conv2d.js";
 import { windowGeometry, type WindowGeometry } from "./geometry.js";
-import { channelScales, perTensor, requireSymmetricWeights } from "./quant-types.js";
+import { requireSymmetricWeights } from "./quant-types.js";
 import { multiplyByQuantizedMultiplier } from "./quantize-math.js";
 import { checkOutputShape } from "./shape-checks.js";
 
@@ -17,14 +16,7 @@ export interface DepthwiseGeometry extends WindowGeometry {
   depthMultiplier: number;
 }
 
-export interface DepthwiseConv2dInt8Params extends DepthwiseGeometry {
-  inputOffset: number;
-  outputOffset: number;
-  outputMultiplier: Int32Array;
-  outputShift: Int32Array;
-  actMin: number;
-  actMax: number;
-}
+export interface DepthwiseConv2dInt8Params extends DepthwiseGeometry, ConvOutputQuant {}
 
 export function prepareDepthwiseGeometry(where: string, s: DepthwiseSpec): DepthwiseGeometry {
   if (s.filterShape.length !== 4 || s.filterShape[0] !== 1) {
@@ -50,20 +42,8 @@ export function prepareDepthwiseGeometry(where: string, s: DepthwiseSpec): Depth
 export function prepareDepthwiseConv2dInt8(s: DepthwiseSpec, q: ConvQuantSpec): DepthwiseConv2dInt8Params {
   const where = "DEPTHWISE_CONV_2D";
   const g = prepareDepthwiseGeometry(where, s);
-  const input = perTensor(where, "input", q.input);
-  const output = perTensor(where, "output", q.output);
   requireSymmetricWeights(where, q.filter);
-  const { multiplier, shift } = channelRequant(input.scale, channelScales(where, q.filter, g.outC), output.scale);
-  const range = activationRangeInt8(s.activation, output.scale, output.zeroPoint);
-  return {
-    ...g,
-    inputOffset: -input.zeroPoint,
-    outputOffset: output.zeroPoint,
-    outputMultiplier: multiplier,
-    outputShift: shift,
-    actMin: range.min,
-    actMax: range.max,
-  };
+  return { ...g, ...prepareConvOutputQuant(where, q, g.outC, s.activation) };
 }
 
 export function evalDepthwiseConv2dInt8(p: DepthwiseConv2dInt8Params, input: Int8Array, filter: Int8Array, bias: Int32Array | null, output: Int8Array): void {

@@ -1,8 +1,6 @@
 /** FULLY_CONNECTED int8 (TFLite reference_integer_ops::FullyConnected, per-tensor or per-channel weights). */
 import { ShapeError, UnsupportedError } from "../../errors/index.js";
-import { activationRangeInt8 } from "./activation-range.js";
-import { channelRequant } from "./conv-quant.js";
-import { channelScales, perTensor, type TensorQuant } from "./quant-types.js";
+import { prepareConvOutputQuant, type ConvOutputQuant, type ConvQuantSpec } from "./conv-quant.js";
 import { multiplyByQuantizedMultiplier } from "./quantize-math.js";
 import { elementCountOf } from "./shape-checks.js";
 
@@ -21,15 +19,9 @@ export interface FullyConnectedGeometry {
   outDepth: number;
 }
 
-export interface FullyConnectedInt8Params extends FullyConnectedGeometry {
-  inputOffset: number;
+/** outputMultiplier/outputShift have one entry per output channel (a per-tensor multiplier is repeated). */
+export interface FullyConnectedInt8Params extends FullyConnectedGeometry, ConvOutputQuant {
   filterOffset: number;
-  outputOffset: number;
-  /** One entry per output channel (a per-tensor multiplier is repeated). */
-  outputMultiplier: Int32Array;
-  outputShift: Int32Array;
-  actMin: number;
-  actMax: number;
 }
 
 export function prepareFullyConnectedGeometry(where: string, s: FullyConnectedSpec): FullyConnectedGeometry {
@@ -59,28 +51,15 @@ export function prepareFullyConnectedGeometry(where: string, s: FullyConnectedSp
 
 export function prepareFullyConnectedInt8(
   s: FullyConnectedSpec,
-  q: { input: TensorQuant | undefined; filter: TensorQuant | undefined; output: TensorQuant | undefined },
+  q: ConvQuantSpec,
 ): FullyConnectedInt8Params {
   const where = "FULLY_CONNECTED";
   const g = prepareFullyConnectedGeometry(where, s);
-  const input = perTensor(where, "input", q.input);
-  const output = perTensor(where, "output", q.output);
   const filterZeroPoint = q.filter?.zeroPoint[0] ?? 0;
   if (q.filter && q.filter.zeroPoint.some((z) => z !== filterZeroPoint)) {
     throw new UnsupportedError(`${where}: per-channel weights must share one zero point`, "quantize weights symmetrically (zero point 0)");
   }
-  const { multiplier, shift } = channelRequant(input.scale, channelScales(where, q.filter, g.outDepth), output.scale);
-  const range = activationRangeInt8(s.activation, output.scale, output.zeroPoint);
-  return {
-    ...g,
-    inputOffset: -input.zeroPoint,
-    filterOffset: -filterZeroPoint,
-    outputOffset: output.zeroPoint,
-    outputMultiplier: multiplier,
-    outputShift: shift,
-    actMin: range.min,
-    actMax: range.max,
-  };
+  return { ...g, filterOffset: -filterZeroPoint, ...prepareConvOutputQuant(where, q, g.outDepth, s.activation) };
 }
 
 export function evalFullyConnectedInt8(p: FullyConnectedInt8Params, input: Int8Array, filter: Int8Array, bias: Int32Array | null, output: Int8Array): void {
