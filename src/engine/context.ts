@@ -97,4 +97,25 @@ export class PrepareContext {
       throw new UnsupportedError(`${this.where}: the ${role} tensor ${t.index} "${t.name}" is not a constant`, "the engine needs this input baked into the model");
     }
   }
+
+  /**
+   * Inputs 0..2 of a conv-like op (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED): the activation, constant weights
+   * and an optional constant bias (int32 for int8 ops), all of the op's dtype; the output too.
+   */
+  weightedOpInputs(dtype: "i8" | "f32", weightsRole: string): { input: GraphTensor; weights: GraphTensor; bias: GraphTensor | undefined } {
+    this.expectInputCount(2, 3);
+    const input = this.input(0);
+    const weights = this.input(1);
+    const bias = this.optionalInput(2);
+    this.rejectHybrid(input, weights);
+    this.expectDType(input, "input", dtype);
+    this.expectDType(weights, weightsRole, dtype);
+    this.requireConstant(weights, weightsRole);
+    if (bias) {
+      this.expectDType(bias, "bias", dtype === "i8" ? "i32" : "f32");
+      this.requireConstant(bias, "bias");
+    }
+    this.expectDType(this.output(), "output", dtype);
+    return { input, weights, bias };
+  }
 }

@@ -15,19 +15,7 @@ import { registerKernel, type OpKernel } from "../registry.js";
 
 function convSpec(ctx: PrepareContext, dtype: "i8" | "f32"): ConvSpec {
   const o = ctx.op.kind === "CONV_2D" ? ctx.options("Conv2DOptions") : ctx.options("DepthwiseConv2DOptions");
-  ctx.expectInputCount(2, 3);
-  const input = ctx.input(0);
-  const filter = ctx.input(1);
-  const bias = ctx.optionalInput(2);
-  ctx.rejectHybrid(input, filter);
-  ctx.expectDType(input, "input", dtype);
-  ctx.expectDType(filter, "filter", dtype);
-  ctx.requireConstant(filter, "filter");
-  if (bias) {
-    ctx.expectDType(bias, "bias", dtype === "i8" ? "i32" : "f32");
-    ctx.requireConstant(bias, "bias");
-  }
-  ctx.expectDType(ctx.output(), "output", dtype);
+  const { input, weights: filter, bias } = ctx.weightedOpInputs(dtype, "filter");
   return {
     inputShape: input.shape,
     filterShape: filter.shape,

@@ -13,23 +13,11 @@ import { evalFullyConnectedF32 } from "../f32/fully-connected.js";
 import { registerKernel, type OpKernel } from "../registry.js";
 
 function spec(ctx: PrepareContext, dtype: "i8" | "f32"): FullyConnectedSpec {
-  ctx.expectInputCount(2, 3);
   const o = ctx.options("FullyConnectedOptions");
   if (o.weightsFormat !== "DEFAULT") {
     throw new UnsupportedError(`${ctx.where}: weights format ${o.weightsFormat} is not supported`, "export the model with the default weights format");
   }
-  const input = ctx.input(0);
-  const filter = ctx.input(1);
-  const bias = ctx.optionalInput(2);
-  ctx.rejectHybrid(input, filter);
-  ctx.expectDType(input, "input", dtype);
-  ctx.expectDType(filter, "weights", dtype);
-  ctx.requireConstant(filter, "weights");
-  if (bias) {
-    ctx.expectDType(bias, "bias", dtype === "i8" ? "i32" : "f32");
-    ctx.requireConstant(bias, "bias");
-  }
-  ctx.expectDType(ctx.output(), "output", dtype);
+  const { input, weights: filter, bias } = ctx.weightedOpInputs(dtype, "weights");
   return { inputShape: input.shape, filterShape: filter.shape, biasShape: bias ? bias.shape : null, outputShape: ctx.output().shape, activation: o.fusedActivation };
 }
 
