@@ -8,14 +8,14 @@
  * counted under qemu by our plugin (per inference = run with two inputs minus run with one, so startup and
  * exit are excluded). Run: `node dist/bench/memory.js` after `npm run build`, or call benchMemory().
  */
-import { mkdtempSync, readFileSync, realpathSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { buildInsnPlugin, buildProject, elfSections, generateProject, hasTool, runProject, writeProject } from "../src/codegen/index.js";
 import { readTflite, summarizeGraph, type Graph } from "../src/graph/index.js";
 import { DEVICES, estimateCost } from "../src/hardware/index.js";
 import { choosePatch, planMemory, tflmArenaTotal, type MemoryPlan, type TflmArenaTotal } from "../src/planner/index.js";
+import { isEntryPoint } from "../src/cli/entry-point.js";
 
 const MODELS = "/work/shared/models/mlperf-tiny";
 const GOLDEN = "/work/shared/golden";
@@ -139,14 +139,4 @@ function printTables(rows: MemoryRow[], canQemu: boolean): void {
   }
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) await benchMemory();
+if (isEntryPoint(import.meta.url)) await benchMemory();

@@ -7,8 +7,6 @@
  * Shapes: LeNet-300-100's fc1 ([300, 784]) at batch 1 (a microcontroller's inference) and batch 64, and a square
  * 1024 layer at batch 64. The dense WASM time includes copying the operands into WASM memory, as every call pays it.
  */
-import { fileURLToPath } from "node:url";
-import { realpathSync } from "node:fs";
 import { applyMask, magnitudeMask, nmMask } from "../src/compress/prune.js";
 import {
   csrMatmulRef, matmul, poolThreads, prepareCsrWasm, prepareSparse24Wasm, setKernelBackend, setPoolThreads, sparse24MatmulRef,
@@ -16,6 +14,7 @@ import {
 } from "../src/kernels/index.js";
 import { matmulRef } from "../src/kernels/ref/gemm.js";
 import { Rng } from "../src/tensor/index.js";
+import { isEntryPoint } from "../src/cli/entry-point.js";
 
 export interface SparseBenchRow {
   shape: string;
@@ -114,12 +113,4 @@ export async function benchSparse(opts: SparseBenchOptions = {}): Promise<Sparse
   return rows;
 }
 
-function isEntryPoint(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) await benchSparse({ quick: process.argv.includes("--quick") });
+if (isEntryPoint(import.meta.url)) await benchSparse({ quick: process.argv.includes("--quick") });

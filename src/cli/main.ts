@@ -5,8 +5,6 @@
  * User mistakes surface as DietmlErrors and are printed as `error:` + `hint:` with exit code 2, no stack trace
  * (set DIETML_DEBUG=1 to see one).
  */
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { DietmlError } from "../errors/index.js";
 import { processIo, type CliIo } from "./io.js";
@@ -17,6 +15,7 @@ import { registerDeploy } from "./commands/deploy.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerCompress } from "./commands/compress.js";
 import { registerQuantize } from "./commands/quantize.js";
+import { isEntryPoint } from "./entry-point.js";
 
 /** Exit code for a user mistake (bad argument, bad file, missing dataset). */
 export const EXIT_USER_ERROR = 2;
@@ -69,16 +68,6 @@ function reportError(err: unknown, io: CliIo): number {
   return EXIT_INTERNAL_ERROR;
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   process.exitCode = await runCli(process.argv.slice(2));
 }
