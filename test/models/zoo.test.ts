@@ -17,6 +17,7 @@ function batch(shape: number[], seed: number): ag.Variable {
 const cases: { name: string; options: Record<string, unknown>; input: number[]; classes: number }[] = [
   { name: "lenet300", options: {}, input: [4, 28, 28, 1], classes: 10 },
   { name: "lenet5", options: {}, input: [4, 28, 28, 1], classes: 10 },
+  { name: "lenet5-caffe", options: {}, input: [4, 28, 28, 1], classes: 10 },
   { name: "dscnn", options: { channels: 8, blocks: 2 }, input: [4, 49, 10, 1], classes: 12 },
   { name: "dscnn", options: { inputShape: [28, 28, 1], numClasses: 10, channels: 8, blocks: 1 }, input: [4, 28, 28, 1], classes: 10 },
   { name: "mobilenetv2-tiny", options: { inputShape: [16, 16, 3], width: 0.5 }, input: [4, 16, 16, 3], classes: 10 },
@@ -29,14 +30,16 @@ function loss(model: Module, x: ag.Variable, labels: number[]): ag.Variable {
 
 describe("model zoo", () => {
   it("lists its names and rejects an unknown one with the valid names", () => {
-    expect(modelNames).toEqual(["lenet300", "lenet5", "dscnn", "mobilenetv2-tiny", "mcunet-tiny"]);
+    expect(modelNames).toEqual(["lenet300", "lenet5", "lenet5-caffe", "dscnn", "mobilenetv2-tiny", "mcunet-tiny"]);
     expect(() => createModel("resnet50", new Rng(1))).toThrow(ArgumentError);
-    expect(() => createModel("resnet50", new Rng(1))).toThrow(/lenet300, lenet5, dscnn, mobilenetv2-tiny, mcunet-tiny/);
+    expect(() => createModel("resnet50", new Rng(1))).toThrow(/lenet300, lenet5, lenet5-caffe, dscnn, mobilenetv2-tiny, mcunet-tiny/);
   });
 
   it("LeNet-300-100 and LeNet-5 have the classic parameter counts", () => {
     expect(createModel("lenet300", new Rng(1)).parameterCount()).toBe(784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10);
     expect(createModel("lenet5", new Rng(1)).parameterCount()).toBe(156 + 2416 + 48120 + 10164 + 850);
+    // Caffe's LeNet-5 as in Deep Compression's Table 3: 431K parameters
+    expect(createModel("lenet5-caffe", new Rng(1)).parameterCount()).toBe(520 + 25050 + 400500 + 5010);
   });
 
   for (const c of cases) {
