@@ -5,7 +5,7 @@ import { printResult, type CliIo } from "../io.js";
 import { parseChoice, parseNonNegativeInt, parseNonNegativeNumber, parsePositiveInt, parsePositiveNumber } from "../options.js";
 import { createTrainProgress } from "../trainProgress.js";
 
-export const TRAIN_MODELS = ["lenet5", "lenet300", "dscnn"] as const;
+export const TRAIN_MODELS = ["lenet5", "lenet300", "lenet5-caffe", "dscnn"] as const;
 export const TRAIN_DATASETS = ["fashion-mnist", "fashion-mnist-subset"] as const;
 export const TRAIN_OPTIMIZERS = ["sgd", "adam"] as const;
 
