@@ -3,13 +3,15 @@ import { UnsupportedError } from "../errors/index.js";
 import type { GraphDType } from "./ir.js";
 
 /**
- * Bits per element. i4 packs two per byte; string/resource/variant have no fixed size (0).
+ * Bits per element. i4 packs two per byte and i2 four (lowest bits first, as TFLite packs them);
+ * string/resource/variant have no fixed size (0).
  */
 const BITS: Record<GraphDType, number> = {
   f32: 32,
   f16: 16,
   f64: 64,
   i4: 4,
+  i2: 2,
   i8: 8,
   u8: 8,
   i16: 16,
@@ -42,7 +44,7 @@ export function elementCount(shape: readonly number[]): number {
   return n;
 }
 
-/** Bytes a dense tensor of this type and shape occupies (i4 rounds up to whole bytes). */
+/** Bytes a dense tensor of this type and shape occupies (i4 and i2 round up to whole bytes). */
 export function denseByteSize(dtype: GraphDType, shape: readonly number[]): number {
   const bits = BITS[dtype];
   if (bits === 0) {

@@ -11,6 +11,7 @@ export type GraphDType =
   | "f16"
   | "f64"
   | "i4"
+  | "i2"
   | "i8"
   | "u8"
   | "i16"

@@ -64,10 +64,10 @@ export const CUSTOM_OPERATOR_CODE = 32;
 /** Codes above this live only in OperatorCode.builtin_code; deprecated_builtin_code holds this. */
 export const PLACEHOLDER_FOR_GREATER_OP_CODES = 127;
 
-/** TensorType enum, by value. */
+/** TensorType enum, by value (18 is BFLOAT16, which dietml does not read; INT2 = 19 in current schemas). */
 const TENSOR_TYPES: (GraphDType | undefined)[] = [
   "f32", "f16", "i32", "u8", "i64", "string", "bool", "i16", "complex64", "i8", "f64", "complex128",
-  "u64", "resource", "variant", "u32", "u16", "i4",
+  "u64", "resource", "variant", "u32", "u16", "i4", undefined, "i2",
 ];
 
 export function dtypeFromTensorType(value: number): GraphDType | undefined {
