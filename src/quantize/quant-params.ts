@@ -27,9 +27,11 @@ export interface QuantizedWeights {
 
 /**
  * Symmetric int8 weights. `axis` null: one scale for the whole tensor (TFLite's FULLY_CONNECTED);
- * otherwise one scale per index along `axis` (0 for conv OHWI, 3 for depthwise 1HWO).
+ * otherwise one scale per index along `axis` (0 for conv OHWI, 3 for depthwise 1HWO). `bits` below 8
+ * (mixed precision) puts them on [-(2^(bits-1) - 1), 2^(bits-1) - 1], still held in an Int8Array.
  */
-export function quantizeWeights(w: Float32Array, shape: readonly number[], axis: number | null): QuantizedWeights {
+export function quantizeWeights(w: Float32Array, shape: readonly number[], axis: number | null, bits = 8): QuantizedWeights {
+  const qmax = 2 ** (bits - 1) - 1;
   const channels = axis === null ? 1 : shape[axis]!;
   let inner = 1;
   if (axis !== null) for (let d = axis + 1; d < shape.length; d++) inner *= shape[d]!;
@@ -37,9 +39,9 @@ export function quantizeWeights(w: Float32Array, shape: readonly number[], axis:
   const maxAbs = new Float64Array(channels);
   for (let i = 0; i < w.length; i++) maxAbs[channelOf(i)] = Math.max(maxAbs[channelOf(i)]!, Math.abs(w[i]!));
   // An all-zero channel still needs a positive scale; its weights quantize to 0 whatever it is.
-  const scale = Array.from(maxAbs, (m) => Math.fround(m > 0 ? m / 127 : 1e-8));
+  const scale = Array.from(maxAbs, (m) => Math.fround(m > 0 ? m / qmax : 1e-8));
   const values = new Int8Array(w.length);
-  for (let i = 0; i < w.length; i++) values[i] = Math.max(-127, Math.min(127, roundHalfAway(w[i]! / scale[channelOf(i)]!)));
+  for (let i = 0; i < w.length; i++) values[i] = Math.max(-qmax, Math.min(qmax, roundHalfAway(w[i]! / scale[channelOf(i)]!)));
   return { values, quant: { scale, zeroPoint: scale.map(() => 0), quantizedDimension: axis ?? 0 } };
 }
 
