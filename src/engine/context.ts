@@ -14,6 +14,7 @@ import {
   type GraphTensor,
   type OpOptions,
 } from "../graph/index.js";
+import { isPackedInt, weightsAsInt8 } from "./packed-constants.js";
 
 export class PrepareContext {
   constructor(
@@ -75,8 +76,9 @@ export class PrepareContext {
     }
   }
 
+  /** int8 values of a constant; packed INT4/INT2 weights come back unpacked. */
   constantInt8(t: GraphTensor): Int8Array {
-    return constantAsInt8(t);
+    return isPackedInt(t.dtype) ? weightsAsInt8(t) : constantAsInt8(t);
   }
 
   constantInt32(t: GraphTensor): Int32Array {
@@ -109,7 +111,9 @@ export class PrepareContext {
     const bias = this.optionalInput(2);
     this.rejectHybrid(input, weights);
     this.expectDType(input, "input", dtype);
-    this.expectDType(weights, weightsRole, dtype);
+    // int8 ops also take weights packed as INT4/INT2 (unpacked once at prepare, see packed-constants.ts).
+    if (dtype === "i8") this.expectDType(weights, weightsRole, "i8", "i4", "i2");
+    else this.expectDType(weights, weightsRole, dtype);
     this.requireConstant(weights, weightsRole);
     if (bias) {
       this.expectDType(bias, "bias", dtype === "i8" ? "i32" : "f32");

@@ -5,6 +5,7 @@
 import { ArgumentError, DietmlError, FileFormatError, ShapeError, UnsupportedError } from "../errors/index.js";
 import { constantAsFloat32, constantAsInt32, constantAsInt8, denseByteSize, hasFixedSize, validateGraph, type Graph, type GraphTensor } from "../graph/index.js";
 import { PrepareContext } from "./context.js";
+import { weightsAsInt8 } from "./packed-constants.js";
 import "./ops/index.js";
 import { findKernel, supportedOps, type OpIo, type OpKernel } from "./registry.js";
 import { defaultStorage, MAX_ACTIVATION_BYTES, type ActivationArray, type StorageFactory, type TensorStorage } from "./storage.js";
@@ -171,6 +172,9 @@ function decodeConstant(t: GraphTensor): ActivationArray | null {
   switch (t.dtype) {
     case "i8":
       return constantAsInt8(t);
+    case "i4":
+    case "i2":
+      return weightsAsInt8(t);
     case "i32":
       return constantAsInt32(t);
     case "f32":
