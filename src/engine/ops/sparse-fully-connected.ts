@@ -1,0 +1,108 @@
+/**
+ * Sparse routing for pruned layers: at prepare, a FULLY_CONNECTED whose constant weights are sparse enough
+ * (density at most the measured break-even below) or 2:4-structured runs on a sparse kernel instead of the
+ * dense one registered before this module. float32: the CSR or 2:4 kernels of src/kernels (WASM SIMD where
+ * built); int8: the CSR kernel of src/kernels/int8-sparse, bit-exact with the dense reference (WASM SIMD on the
+ * int8 runtime where built, else its TS reference). Other ops, and weights that are dense or not symmetric
+ * (int8 weight zero point != 0), keep the dense kernel.
+ * `useSparseKernels(false)` (or DIETML_SPARSE_KERNELS=off; DIETML_INT8_KERNELS=reference turns off the int8 part)
+ * restores the dense kernels: how the tests and `npm run bench -- sparse` compare the two.
+ */
+import { fullyConnectedInt8Reference } from "./fully-connected.js";
+import type { FullyConnectedInt8Params } from "../../kernels/int8/fully-connected.js";
+import {
+  checkSparseFullyConnected, evalFullyConnectedInt8Csr, evalFullyConnectedInt8CsrWasm, prepareFullyConnectedInt8CsrWasm, toCsrInt8,
+  type CsrFullyConnectedWasm, type CsrInt8Matrix,
+} from "../../kernels/int8-sparse/index.js";
+import type { PrepareContext } from "../context.js";
+import type { FullyConnectedF32Params } from "../f32/fully-connected.js";
+import { evalSparseFullyConnectedF32, prepareSparseFullyConnectedF32, type SparseFullyConnectedF32 } from "../f32/sparse-fully-connected.js";
+import { findKernel, registerKernel, type OpIo, type OpKernel } from "../registry.js";
+import { isTwoFour, weightDensity } from "./sparse-weights.js";
+
+/**
+ * The break-even densities, measured on the engine at batch 1 (bench/sparse.ts, LeNet-300-100 layers): above
+ * them the dense kernels are faster. Tests and the benchmark override them to force a route.
+ */
+export interface SparsePolicy {
+  /** Largest weight density (kept / all) routed to the int8 CSR kernel. */
+  int8MaxDensity: number;
+  /** Largest weight density routed to the f32 CSR kernel (2:4 weights go to the 2:4 kernel above it). */
+  f32MaxDensity: number;
+}
+
+export const DEFAULT_SPARSE_POLICY: Readonly<SparsePolicy> = { int8MaxDensity: 0.12, f32MaxDensity: 0.7 };
+
+type Routed<S> = { sparse: false; dense: unknown } | { sparse: true; params: S };
+
+interface SparseInt8 {
+  params: FullyConnectedInt8Params;
+  csr: CsrInt8Matrix;
+  bias: Int32Array | null;
+  /** Prepared on the first eval (no WASM memory at prepare); null: the TS reference runs. */
+  fast: CsrFullyConnectedWasm | null | undefined;
+}
+
+/** The constant weights of a FULLY_CONNECTED of this dtype, or null when the dense kernel should decide (and report). */
+function constantWeights(ctx: PrepareContext, dtype: "i8" | "f32"): Int8Array | Float32Array | null {
+  if (ctx.op.inputs.length < 2) return null;
+  const w = ctx.optionalInput(1);
+  const x = ctx.optionalInput(0);
+  if (!w || !x || !w.data || w.dtype !== dtype || x.dtype !== dtype || w.shape.length !== 2) return null;
+  return dtype === "i8" ? ctx.constantInt8(w) : ctx.constantFloat32(w);
+}
+
+function int8Kernel(dense: OpKernel, policy: SparsePolicy): OpKernel<Routed<SparseInt8>> {
+  return {
+    prepare(ctx) {
+      const w = constantWeights(ctx, "i8") as Int8Array | null;
+      if (w === null || weightDensity(w) > policy.int8MaxDensity) return { sparse: false, dense: dense.prepare(ctx) };
+      const params = fullyConnectedInt8Reference.prepare(ctx);
+      if (params.filterOffset !== 0) return { sparse: false, dense: dense.prepare(ctx) };
+      const csr = toCsrInt8(w, params.outDepth, params.accumDepth);
+      checkSparseFullyConnected(params, csr);
+      const b = ctx.optionalInput(2);
+      return { sparse: true, params: { params, csr, bias: b ? ctx.constantInt32(b) : null, fast: undefined } };
+    },
+    eval(r, io: OpIo) {
+      if (!r.sparse) return dense.eval(r.dense, io);
+      const s = r.params;
+      if (s.fast === undefined) s.fast = prepareFullyConnectedInt8CsrWasm(s.params, s.csr, s.bias);
+      if (s.fast !== null) evalFullyConnectedInt8CsrWasm(s.fast, io.inputs[0] as Int8Array, io.outputs[0] as Int8Array);
+      else evalFullyConnectedInt8Csr(s.params, io.inputs[0] as Int8Array, s.csr, s.bias, io.outputs[0] as Int8Array);
+    },
+  };
+}
+
+function f32Kernel(dense: OpKernel, policy: SparsePolicy): OpKernel<Routed<SparseFullyConnectedF32>> {
+  return {
+    prepare(ctx) {
+      const geometry = dense.prepare(ctx) as FullyConnectedF32Params;
+      const w = constantWeights(ctx, "f32") as Float32Array | null;
+      if (w === null) return { sparse: false, dense: geometry };
+      const density = weightDensity(w);
+      const format = density <= policy.f32MaxDensity ? "csr" : isTwoFour(w, geometry.accumDepth) ? "2:4" : null;
+      return format === null ? { sparse: false, dense: geometry } : { sparse: true, params: prepareSparseFullyConnectedF32(geometry, w, format) };
+    },
+    eval(r, io: OpIo) {
+      if (!r.sparse) return dense.eval(r.dense, io);
+      evalSparseFullyConnectedF32(r.params, io.inputs[0] as Float32Array, (io.inputs[2] ?? null) as Float32Array | null, io.outputs[0] as Float32Array);
+    },
+  };
+}
+
+/** The dense kernels this module wraps (whatever was registered when it loaded: WASM or reference). */
+const denseKernels = { i8: findKernel("FULLY_CONNECTED", "i8")!, f32: findKernel("FULLY_CONNECTED", "f32")! };
+
+/**
+ * true: pruned FULLY_CONNECTED layers run on the sparse kernels (the default); false: the dense kernels.
+ * Models prepared before the call keep the kernels they were prepared with.
+ */
+export function useSparseKernels(on: boolean, policy: Partial<SparsePolicy> = {}): void {
+  const p = { ...DEFAULT_SPARSE_POLICY, ...policy };
+  const int8 = on && process.env.DIETML_INT8_KERNELS !== "reference";
+  registerKernel("FULLY_CONNECTED", "i8", int8 ? int8Kernel(denseKernels.i8, p) : denseKernels.i8);
+  registerKernel("FULLY_CONNECTED", "f32", on ? f32Kernel(denseKernels.f32, p) : denseKernels.f32);
+}
+
+useSparseKernels(process.env.DIETML_SPARSE_KERNELS !== "off");
