@@ -5,6 +5,8 @@
  *   calibrate.ts           activation ranges on representative inputs (minmax, percentile, mse)
  *   quant-params.ts        the spec as numbers: activation/weight/bias quantization
  *   quantize-graph.ts      float graph + ranges -> int8 graph (int8 input and output)
+ *   op-rules.ts            per op kind: how its int8 output is parameterized, and the op version
+ *   concat-ranges.ts       CONCATENATION inputs widened to one shared range
  *   dequantize-weights.ts  hybrid (int8-weight float) graphs -> plain float graphs
  *   ptq.ts                 all of it in one call
  *   qat/                   quantization-aware training (fake quant, BN folded, EMA ranges) and its int8 export
@@ -13,7 +15,8 @@
  */
 export { calibrate, checkCalibrationInputs, CALIBRATION_METHODS, type CalibrationMethod, type CalibrationOptions, type Ranges } from "./calibrate.js";
 export { activationQuant, quantizeWeights, quantizeBias, quantizeTensor, dequantizeTensor } from "./quant-params.js";
-export { quantizeGraph } from "./quantize-graph.js";
+export { quantizeGraph, checkQuantizable } from "./quantize-graph.js";
+export { INT8_RULES, quantizableOps } from "./op-rules.js";
 export { dequantizeWeights } from "./dequantize-weights.js";
 export { quantizePtq } from "./ptq.js";
 export { percentileRange, mseRange } from "./histogram.js";

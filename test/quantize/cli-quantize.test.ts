@@ -113,17 +113,17 @@ describe("dietml quantize", () => {
     expect(r.err).toMatch(/hint: give calibration examples of exactly the model's input shape/);
   });
 
-  it("an op we cannot quantize names the op and says what to do", async () => {
+  it("an op we cannot quantize names the op, its layer and what is supported", async () => {
     const b = new GraphBuilder();
     const x = b.activation("x", [1, 8]);
-    const y = b.activation("sigmoid_out", [1, 8]);
-    b.op("LOGISTIC", { type: "None" }, [x], [y]);
-    const model = join(dir, "logistic.tflite");
+    const y = b.activation("tanh_out", [1, 8]);
+    b.op("TANH", { type: "None" }, [x], [y]);
+    const model = join(dir, "tanh.tflite");
     writeFileSync(model, writeTflite(b.build([x], [y], "test")));
-    const calib = npy(join(dir, "logistic.npy"), [4, 8], new Rng(3), -1, 1);
+    const calib = npy(join(dir, "tanh.npy"), [4, 8], new Rng(3), -1, 1);
     const r = await cli(["quantize", model, "--calib", calib, "--out", join(dir, "z.tflite")]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/error: op 0 LOGISTIC \(output "sigmoid_out"\) cannot be quantized/);
-    expect(r.err).toMatch(/hint: supported: .*CONV_2D/);
+    expect(r.err).toMatch(/error: op 0 TANH \(output "tanh_out"\) cannot be quantized/);
+    expect(r.err).toMatch(/hint: supported: .*CONV_2D.*LOGISTIC.*CONCATENATION/);
   });
 });
