@@ -52,7 +52,7 @@ export function prunedFcInt8(s: PrunedFc): { graph: Graph; input: Int8Array } {
       { shape: [s.outDepth, s.inDepth], dtype: "i8", quant: { scale: wScales, zeroPoint: wScales.map(() => 0) }, data: w },
       { shape: [s.outDepth], dtype: "i32", quant: { scale: wScales.map((x) => Math.fround(x * 0.05)), zeroPoint: wScales.map(() => 0) }, data: bias },
     ],
-    { shape: [s.batch, s.outDepth], dtype: "i8", quant: { scale: [Math.fround(0.4 * Math.sqrt(s.inDepth))], zeroPoint: [5] } },
+    { shape: [s.batch, s.outDepth], dtype: "i8", quant: { scale: [Math.fround(0.1 * Math.sqrt(s.inDepth))], zeroPoint: [5] } },
   );
   return { graph, input };
 }
