@@ -23,3 +23,5 @@ export {
   type CsrMatrix, type PreparedSparse, type Sparse24Matrix,
 } from "../kernels/index.js";
 export * from "./channel-prune.js";
+export * from "./layer-cost.js";
+export * from "./channel-pipeline.js";
