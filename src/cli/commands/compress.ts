@@ -1,10 +1,14 @@
 /** `dietml compress`: Deep Compression of a trained zoo model into a .dmlz file, with a per-layer report. */
 import type { Command } from "commander";
-import { checkClusterBits, checkPruneRate, compressModel, formatCompressTable, KMEANS_INITS, parseLayerSpec, parseNmSpec, type CompressOptions, type KmeansInit } from "../../compress/index.js";
+import {
+  channelPruneModel, checkClusterBits, checkPruneRate, compressModel, encodeModule, formatChannelTable, formatCompressTable, KMEANS_INITS,
+  parseLayerSpec, parseNmSpec, pruneChannels, type ChannelPruneReport, type CompressOptions, type KmeansInit,
+} from "../../compress/index.js";
 import { loadFashionMnist } from "../../data/index.js";
-import { ArgumentError } from "../../errors/index.js";
+import { ArgumentError, UnsupportedError } from "../../errors/index.js";
 import { entryToTensor, readSafetensors, writeFileAtomic } from "../../io/index.js";
 import { createModel } from "../../models/index.js";
+import { Sequential } from "../../nn/index.js";
 import { Rng, type Tensor } from "../../tensor/index.js";
 import { printResult, type CliIo } from "../io.js";
 import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from "../options.js";
@@ -13,7 +17,8 @@ import { TRAIN_DATASETS, TRAIN_MODELS } from "./train.js";
 interface CompressCliOptions {
   model: (typeof TRAIN_MODELS)[number];
   data: (typeof TRAIN_DATASETS)[number];
-  prune: string;
+  prune?: string;
+  channelPrune?: string;
   pruneSteps: number;
   clusterBits: string;
   init: KmeansInit;
@@ -34,7 +39,8 @@ export function registerCompress(program: Command, io: CliIo): void {
     .description("prune, cluster (k-means weight sharing) and Huffman-code a trained model into a .dmlz file")
     .requiredOption("--model <name>", `zoo model the weights belong to (${TRAIN_MODELS.join(", ")})`, parseChoice("--model", TRAIN_MODELS))
     .option("--data <name>", `dataset for retraining and accuracy (${TRAIN_DATASETS.join(", ")})`, parseChoice("--data", TRAIN_DATASETS), "fashion-mnist")
-    .requiredOption("--prune <spec>", 'rate(s) in [0,1): "0.9", "fc=0.92,conv=0.6" or "fc1=0.92,fc2=0.91,fc3=0.74"; N:M such as "2:4"; or "auto[:points]" (per-layer rates from sensitivity analysis, default 1 point drop)')
+    .option("--prune <spec>", 'rate(s) in [0,1): "0.9", "fc=0.92,conv=0.6" or "fc1=0.92,fc2=0.91,fc3=0.74"; N:M such as "2:4"; or "auto[:points]" (per-layer rates from sensitivity analysis, default 1 point drop)')
+    .option("--channel-prune <spec>", 'fraction of output channels to remove for real, per layer (e.g. "conv2=0.5,fc1=0.5"); the slimmer model is retrained for --retrain-epochs, then Deep Compression runs on it when --prune is given')
     .option("--prune-steps <n>", "prune -> retrain rounds (rates grow evenly)", parsePositiveInt("--prune-steps"), 3)
     .option("--cluster-bits <spec>", 'bits (1..8) per layer kind or layer: "conv=8,fc=5" or "5"', "conv=8,fc=5")
     .option("--init <kind>", `k-means initialisation (${KMEANS_INITS.join(", ")})`, parseChoice("--init", KMEANS_INITS), "linear")
@@ -55,6 +61,7 @@ Examples:
   $ dietml compress lenet300.safetensors --model lenet300 --prune fc1=0.92,fc2=0.91,fc3=0.74 --cluster-bits fc=6 --huffman --out lenet300.dmlz
   $ dietml compress lenet300.safetensors --model lenet300 --prune auto:2 --cluster-bits fc=5 --huffman --out auto.dmlz
   $ dietml compress lenet5.safetensors --model lenet5 --data fashion-mnist-subset --prune 2:4 --cluster-bits conv=8,fc=5 --huffman --out lenet5.dmlz --json
+  $ dietml compress caffe.safetensors --model lenet5-caffe --channel-prune conv2=0.5,fc1=0.5 --out slim.dmlz
 
 The compression ratio is the dense f32 bytes of all parameters over the bytes of the file written.`,
     )
@@ -64,32 +71,68 @@ The compression ratio is the dense f32 bytes of all parameters over the bytes of
 }
 
 async function runCompress(weights: string, opts: CompressCliOptions, io: CliIo): Promise<void> {
-  const nm = parseNmSpec(opts.prune);
-  const auto = /^auto(?::(.*))?$/.exec(opts.prune.trim());
-  const prune: CompressOptions["prune"] =
-    nm !== undefined ? { nm } : auto !== null ? { auto: maxDrop(auto[1] ?? "1") } : { rates: parseLayerSpec(opts.prune, "--prune", rate) };
+  if (opts.prune === undefined && opts.channelPrune === undefined) {
+    throw new ArgumentError("compress needs --prune or --channel-prune", 'add e.g. --prune fc=0.9 (Deep Compression) or --channel-prune conv2=0.5 (remove channels)');
+  }
+  const prune = opts.prune === undefined ? undefined : parsePrune(opts.prune);
+  const channelRates = opts.channelPrune === undefined ? undefined : parseLayerSpec(opts.channelPrune, "--channel-prune", channelRate);
   const clusterBits = parseLayerSpec(opts.clusterBits, "--cluster-bits", bits);
   const data = loadFashionMnist({ subset: opts.data === "fashion-mnist-subset", normalize: true });
-  const build = () => createModel(opts.model, new Rng(opts.seed), { inputShape: data.train.imageShape, numClasses: data.train.numClasses });
-  const model = build();
+  const log = (line: string): void => io.stderr(`${line}\n`);
+  const zoo = () => createModel(opts.model, new Rng(opts.seed), { inputShape: data.train.imageShape, numClasses: data.train.numClasses });
+  // after channel pruning a fresh model of the slimmer architecture is the zoo model pruned the same way
+  const build = channelRates === undefined ? zoo : () => pruneChannels(sequential(zoo(), opts.model), channelRates).model;
+  let model = zoo();
   const contents = readSafetensors(weights);
   const state = new Map<string, Tensor>();
   for (const [name, entry] of contents.tensors) if (!name.startsWith("optim/")) state.set(name, entryToTensor(entry, name, weights));
   model.loadStateDict(state);
+  const metadata: Record<string, string> = { model: opts.model, prune: opts.prune ?? "", cluster_bits: opts.clusterBits, huffman: String(opts.huffman), seed: String(opts.seed) };
+  let channelPrune: ChannelPruneReport | null = null;
+  if (channelRates !== undefined) {
+    const slim = channelPruneModel(sequential(model, opts.model), data, {
+      rates: channelRates, epochs: opts.retrainEpochs, batchSize: opts.batchSize, lr: opts.lr, rng: new Rng(opts.seed), log,
+    });
+    model = slim.model;
+    channelPrune = slim.report;
+    metadata.channel_prune = opts.channelPrune!;
+  }
+  const channelLines = channelPrune === null ? [] : formatChannelTable(channelPrune);
+  if (prune === undefined) {
+    // channel pruning alone: the slimmer model goes into the container dense (exact f32 values)
+    const bytes = encodeModule(model, new Map(), metadata, false).bytes;
+    writeFileAtomic(opts.out, bytes);
+    printResult(io, opts.json, { channelPrune, compressedBytes: bytes.length, out: opts.out }, [...channelLines, `written ${bytes.length} bytes to ${opts.out}`]);
+    return;
+  }
   const report = compressModel(model, data, {
     prune, pruneSteps: opts.pruneSteps, clusterBits, init: opts.init, huffman: opts.huffman,
     retrainEpochs: opts.retrainEpochs, clusterEpochs: opts.clusterEpochs, batchSize: opts.batchSize, lr: opts.lr,
-    clusterLr: opts.clusterLr, seed: opts.seed, rebuild: build,
-    metadata: { model: opts.model, prune: opts.prune, cluster_bits: opts.clusterBits, huffman: String(opts.huffman), seed: String(opts.seed) },
-    log: (line) => io.stderr(`${line}\n`),
+    clusterLr: opts.clusterLr, seed: opts.seed, rebuild: build, metadata, log,
   });
   writeFileAtomic(opts.out, report.bytes);
   const { bytes: _bytes, ...result } = report;
-  printResult(io, opts.json, { ...result, out: opts.out }, [...formatCompressTable(report), `written ${report.compressedBytes} bytes to ${opts.out}`]);
+  printResult(io, opts.json, { ...result, channelPrune, out: opts.out }, [...channelLines, ...formatCompressTable(report), `written ${report.compressedBytes} bytes to ${opts.out}`]);
+}
+
+function parsePrune(text: string): CompressOptions["prune"] {
+  const nm = parseNmSpec(text);
+  const auto = /^auto(?::(.*))?$/.exec(text.trim());
+  return nm !== undefined ? { nm } : auto !== null ? { auto: maxDrop(auto[1] ?? "1") } : { rates: parseLayerSpec(text, "--prune", rate) };
+}
+
+function sequential(model: unknown, name: string): Sequential {
+  if (!(model instanceof Sequential)) throw new UnsupportedError(`--channel-prune handles chains of layers; ${name} is not one`, "use lenet300, lenet5 or lenet5-caffe");
+  return model;
 }
 
 function rate(v: string): number {
   checkPruneRate(Number(v), "--prune rate");
+  return Number(v);
+}
+
+function channelRate(v: string): number {
+  checkPruneRate(Number(v), "--channel-prune rate");
   return Number(v);
 }
 
