@@ -15,6 +15,7 @@ import { TfliteInterpreter, tfliteInterpreterAvailable } from "../../src/peers/t
 import { Rng, Tensor } from "../../src/tensor/index.js";
 import { runTraining } from "../../src/train/index.js";
 import { captureIo } from "../cli/captureIo.js";
+import type { ExportVerification } from "../../src/cli/commands/quantize-verify.js";
 
 const KWS = "/work/shared/models/mlperf-tiny/kws_ref_model_float32.tflite";
 const dir = mkdtempSync(join(tmpdir(), "dietml-quantize-cli-"));
@@ -49,6 +50,18 @@ describe("dietml quantize", () => {
     expect(bytes.byteLength).toBe(json.bytes);
     expect(readTflite(bytes, out).ops.map((o) => o.kind)).toContain("CONV_2D");
     if (tfliteInterpreterAvailable()) (await TfliteInterpreter.create(bytes)).dispose();
+  }, 60_000);
+
+  it("--verify: the re-read file is bit-identical to the in-memory model and TFLite agrees within 1 LSB", async () => {
+    const out = join(dir, "lenet5_verified.tflite");
+    const r = await cli(["quantize", ckpt, "--model", "lenet5", "--calib", "fashion-mnist-subset", "--eval", "200", "--verify", "--out", out, "--json"]);
+    expect(r.code).toBe(0);
+    const v = (JSON.parse(r.out) as { verification: ExportVerification }).verification;
+    expect(v.examples).toBe(200);
+    expect(v.rereadDiffering).toBe(0);
+    if (!tfliteInterpreterAvailable()) return;
+    expect(v.tflite!.outputsTotal).toBe(2000);
+    expect(v.tflite!.maxLsb).toBeLessThanOrEqual(1);
   }, 60_000);
 
   it("--mode qat fine-tunes the checkpoint and writes an int8 file within 0.5 point of float", async () => {

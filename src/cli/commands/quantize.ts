@@ -22,6 +22,7 @@ import { loadModelState, readCheckpoint, trainableModule } from "../../train/ind
 import { printResult, type CliIo } from "../io.js";
 import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from "../options.js";
 import { loadModelFile } from "./model-file.js";
+import { describeVerification, verifyExport, type ExportVerification } from "./quantize-verify.js";
 
 const MODES = ["ptq", "qat", "mixed"] as const;
 
@@ -39,6 +40,7 @@ interface QuantizeOptions {
   bits: number[];
   searchCount: number;
   out: string;
+  verify: boolean;
   json: boolean;
 }
 
@@ -60,6 +62,7 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .option("--bits <list>", "with --mode mixed: weight bit-widths to choose from", parseBits, [8, 6, 4, 3, 2])
     .option("--search-count <n>", "with --mode mixed: training images (the last N) the search scores candidates on", parsePositiveInt("--search-count"), 500)
     .requiredOption("--out <file>", "the int8 .tflite to write")
+    .option("--verify", "with a dataset: on the --eval test images, check that our engine re-reading the file matches the in-memory model bit for bit and that TFLite's interpreter agrees (values differing, max LSB)", false)
     .option("--json", "print one JSON object on stdout", false)
     .addHelpText(
       "after",
@@ -70,7 +73,7 @@ Examples:
   $ dietml quantize lenet5.safetensors --model lenet5 --calib fashion-mnist --mode mixed --budget-kb 30 --out lenet5_mixed.tflite --json
   $ dietml quantize kws_ref_model_float32.tflite --calib mfcc.npy --calibration mse --out kws_int8.tflite --json`,
     )
-    .action((model: string, opts: QuantizeOptions) => quantizeCommand(model, opts, io));
+    .action(async (model: string, opts: QuantizeOptions) => quantizeCommand(model, opts, io));
 }
 
 function parseBits(value: string): number[] {
@@ -147,7 +150,7 @@ function quantizeQat(path: string, opts: QuantizeOptions, io: CliIo): Graph {
   return exportQat(qat);
 }
 
-function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): void {
+async function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): Promise<void> {
   const floatGraph = loadFloatGraph(path, opts.model);
   const data = loadCalibrationData(opts.calib, opts.calibCount);
   let int8: Graph;
@@ -165,6 +168,7 @@ function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): void {
   const inT = int8.tensors[int8.inputs[0]!]!;
   const outT = int8.tensors[int8.outputs[0]!]!;
   let accuracy: { float: number; int8: number; examples: number } | null = null;
+  let verification: ExportVerification | null = null;
   if (data.test && opts.eval > 0 && elementCount(inT.shape) === data.test.imageShape.reduce((a, b) => a * b, 1)) {
     const n = Math.min(opts.eval, data.test.count);
     accuracy = {
@@ -172,6 +176,7 @@ function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): void {
       int8: graphAccuracy(int8, data.test.images, data.test.labels, n),
       examples: n,
     };
+    if (opts.verify) verification = await verifyExport(int8, bytes, opts.out, data.test.images, data.test.labels, n);
   }
   const result = {
     model: path,
@@ -184,6 +189,7 @@ function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): void {
     input: { dtype: inT.dtype, shape: inT.shape, scale: inT.quant!.scale[0], zeroPoint: inT.quant!.zeroPoint[0] },
     output: { dtype: outT.dtype, shape: outT.shape, scale: outT.quant!.scale[0], zeroPoint: outT.quant!.zeroPoint[0] },
     accuracy,
+    ...(verification ? { verification } : {}),
     ...(mixed ? { mixed } : {}),
   };
   const lines = [
@@ -197,5 +203,6 @@ function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): void {
     for (const p of mixed.pareto) lines.push(`  ${String(p.bytes).padStart(8)}  ${(100 * p.accuracy).toFixed(2).padStart(6)}%  [${p.bits.join(", ")}]`);
   }
   if (accuracy) lines.push(`test accuracy on ${accuracy.examples} images: float ${(100 * accuracy.float).toFixed(2)}%, int8 ${(100 * accuracy.int8).toFixed(2)}%`);
+  if (verification) lines.push(...describeVerification(verification));
   printResult(io, opts.json, result, lines);
 }
