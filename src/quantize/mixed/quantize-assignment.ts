@@ -2,7 +2,8 @@
  * Float graph + calibrated ranges + a bit assignment -> an int8 graph (TFLite's full-integer scheme) whose
  * weighted layers carry their assigned widths:
  *
- * - weights: symmetric b-bit values (per channel for convs, per tensor for FC), int32 bias re-scaled to them;
+ * - weights: symmetric b-bit values (per channel for convs, per tensor for FC) on an MSE-optimal clipped range
+ *   (weight-clipping.ts), int32 bias re-scaled to them;
  *   4- and 2-bit weights are written packed as TFLite INT4 / INT2 tensors (two / four per byte, first value
  *   in the lowest bits), other widths below 8 stay in int8 containers. Op versions are those TFLite gives
  *   int8 ops with INT4 filters (CONV_2D 7, DEPTHWISE_CONV_2D 7, FULLY_CONNECTED 10); TFLite has no INT2 conv
@@ -18,6 +19,7 @@ import { quantizeBias, quantizeWeights } from "../quant-params.js";
 import { quantizeGraph } from "../quantize-graph.js";
 import { checkAssignment, type BitAssignment } from "./assignment.js";
 import { weightedOps } from "./weight-bits.js";
+import { clipWeightsForBits } from "./weight-clipping.js";
 
 const PACKED_DTYPE = { 4: "i4", 2: "i2" } as const;
 const PACKED_OP_VERSION: Record<string, number> = { CONV_2D: 7, DEPTHWISE_CONV_2D: 7, FULLY_CONNECTED: 10 };
@@ -63,7 +65,8 @@ export function quantizeAssignment(floatGraph: Graph, ranges: Ranges, a: BitAssi
     const op = floatGraph.ops[opIndex]!;
     const wIndex = op.inputs[1]!;
     const wFloat = floatGraph.tensors[wIndex]!;
-    const q = quantizeWeights(constantAsFloat32(wFloat), wFloat.shape, weightAxis(op.kind), bits);
+    const axis = weightAxis(op.kind);
+    const q = quantizeWeights(clipWeightsForBits(constantAsFloat32(wFloat), wFloat.shape, axis, bits), wFloat.shape, axis, bits);
     const packed = opts.pack !== false && (bits === 4 || bits === 2);
     tensors[wIndex] = {
       ...tensors[wIndex]!,
