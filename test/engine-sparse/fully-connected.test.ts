@@ -30,7 +30,7 @@ describe("int8 FULLY_CONNECTED on pruned weights", () => {
       it(`${pattern} pruned, batch ${shape.batch}, [${shape.outDepth}, ${shape.inDepth}]: bit-exact with the dense reference`, () => {
         const { graph, input } = prunedFcInt8({ ...shape, pattern });
         const want = withReferenceInt8Kernels(() => prepareModel(graph).invoke([input]).outputs[0]!);
-        useSparseKernels(true, { int8MaxDensity: 1 });
+        useSparseKernels(true, { int8MaxDensity: 1, int8MaxDensityBatched: 1 });
         expect(routedSparse(graph, "i8")).toBe(true);
         const got = prepareModel(graph).invoke([input]).outputs[0]!;
         expect(Array.from(got)).toEqual(Array.from(want));
@@ -42,7 +42,7 @@ describe("int8 FULLY_CONNECTED on pruned weights", () => {
     const { graph, input } = prunedFcInt8({ batch: 2, inDepth: 40, outDepth: 9, pattern: 0.8, activation: "RELU6", seed: 7 });
     graph.tensors[3]!.quant = { scale: [Math.fround(1e-5)], zeroPoint: [-100], quantizedDimension: 0 };
     const want = withReferenceInt8Kernels(() => prepareModel(graph).invoke([input]).outputs[0]!);
-    useSparseKernels(true, { int8MaxDensity: 1 });
+    useSparseKernels(true, { int8MaxDensity: 1, int8MaxDensityBatched: 1 });
     expect(Array.from(prepareModel(graph).invoke([input]).outputs[0]!)).toEqual(Array.from(want));
   });
 
@@ -53,7 +53,7 @@ describe("int8 FULLY_CONNECTED on pruned weights", () => {
     const { graph } = prunedFcInt8({ batch: 1, inDepth: 64, outDepth: 8, pattern: 0.97 });
     const w = graph.tensors[1]!.quant!;
     w.zeroPoint = w.zeroPoint.map(() => 3);
-    useSparseKernels(true, { int8MaxDensity: 1 });
+    useSparseKernels(true, { int8MaxDensity: 1, int8MaxDensityBatched: 1 });
     expect(routedSparse(graph, "i8")).toBe(false);
     useSparseKernels(false);
     expect(routedSparse(prunedFcInt8({ batch: 1, inDepth: 64, outDepth: 8, pattern: 0.97 }).graph, "i8")).toBe(false);

@@ -21,17 +21,25 @@ import { findKernel, registerKernel, type OpIo, type OpKernel } from "../registr
 import { isTwoFour, weightDensity } from "./sparse-weights.js";
 
 /**
- * The break-even densities, measured on the engine at batch 1 (bench/sparse.ts, LeNet-300-100 layers): above
- * them the dense kernels are faster. Tests and the benchmark override them to force a route.
+ * Largest weight density (kept / all) routed to a sparse kernel. Measured on the engine with a pruned [300, 784]
+ * FULLY_CONNECTED (random masks; bench/sparse.ts has the LeNet-300-100 table):
+ * - int8, batch 1: CSR 6.5 us vs dense 7.8 us at density 0.10, 11.6 vs 7.9 at 0.20: break-even ~0.12.
+ *   Batch 16: 54 vs 73 us at 0.05, 96 vs 72 at 0.10 (the dense GEMM reuses each weight across rows; the CSR
+ *   kernel gathers per row): ~0.07.
+ * - f32: the CSR kernel wins at every density measured, 1.0 included (69 vs 144 us at batch 1), because the
+ *   dense f32 FULLY_CONNECTED copies its whole weight matrix into WASM memory on every call. Routing dense
+ *   layers through CSR would hide that rather than fix it, so only pruned layers (at most 70% kept) are routed.
+ *   2:4 weights go to CSR too: at batch 1 the CSR kernel beats the 2:4 one (36 vs 63 us), at batch 16 they tie;
+ *   the 2:4 kernel runs when f32MaxDensity is set below 0.5.
  */
 export interface SparsePolicy {
-  /** Largest weight density (kept / all) routed to the int8 CSR kernel. */
   int8MaxDensity: number;
-  /** Largest weight density routed to the f32 CSR kernel (2:4 weights go to the 2:4 kernel above it). */
+  /** The same for more than one row per invoke. */
+  int8MaxDensityBatched: number;
   f32MaxDensity: number;
 }
 
-export const DEFAULT_SPARSE_POLICY: Readonly<SparsePolicy> = { int8MaxDensity: 0.12, f32MaxDensity: 0.7 };
+export const DEFAULT_SPARSE_POLICY: Readonly<SparsePolicy> = { int8MaxDensity: 0.12, int8MaxDensityBatched: 0.07, f32MaxDensity: 0.7 };
 
 type Routed<S> = { sparse: false; dense: unknown } | { sparse: true; params: S };
 
@@ -56,9 +64,10 @@ function int8Kernel(dense: OpKernel, policy: SparsePolicy): OpKernel<Routed<Spar
   return {
     prepare(ctx) {
       const w = constantWeights(ctx, "i8") as Int8Array | null;
-      if (w === null || weightDensity(w) > policy.int8MaxDensity) return { sparse: false, dense: dense.prepare(ctx) };
+      if (w === null) return { sparse: false, dense: dense.prepare(ctx) };
       const params = fullyConnectedInt8Reference.prepare(ctx);
-      if (params.filterOffset !== 0) return { sparse: false, dense: dense.prepare(ctx) };
+      const maxDensity = params.batches > 1 ? policy.int8MaxDensityBatched : policy.int8MaxDensity;
+      if (params.filterOffset !== 0 || weightDensity(w) > maxDensity) return { sparse: false, dense: dense.prepare(ctx) };
       const csr = toCsrInt8(w, params.outDepth, params.accumDepth);
       checkSparseFullyConnected(params, csr);
       const b = ctx.optionalInput(2);

@@ -3,7 +3,7 @@
 // is src/kernels/int8-sparse/fully-connected-csr.ts.
 //
 // Layout (built once at prepare): each row's kept weights padded with zero weights to a multiple of 8 entries,
-// so the hot loop has no scalar tail; weights widened to int16; column indices as u16. Per 8 entries the eight
+// so the hot loop has no scalar tail; weights widened to int16; columns as u16 byte offsets into the int16 row. Per 8 entries the eight
 // input values are gathered into one int16 vector with lane loads (WASM has no gather) and reduced with one
 // i32x4.dot_i16x8_s. Four rows' partial vectors are summed across lanes into one vector (a channel per lane)
 // and requantized by the shared per-lane requantization, eight channels per store.
@@ -15,14 +15,14 @@ import { rd } from "./int8-record";
   let acc = i32x4.splat(0);
   for (let e = e0; e < e1; e += 8) {
     const c = ci + (<usize>e << 1);
-    let v = v128.load16_splat(x + (<usize>load<u16>(c) << 1));
-    v = v128.load16_lane(x + (<usize>load<u16>(c, 2) << 1), v, 1);
-    v = v128.load16_lane(x + (<usize>load<u16>(c, 4) << 1), v, 2);
-    v = v128.load16_lane(x + (<usize>load<u16>(c, 6) << 1), v, 3);
-    v = v128.load16_lane(x + (<usize>load<u16>(c, 8) << 1), v, 4);
-    v = v128.load16_lane(x + (<usize>load<u16>(c, 10) << 1), v, 5);
-    v = v128.load16_lane(x + (<usize>load<u16>(c, 12) << 1), v, 6);
-    v = v128.load16_lane(x + (<usize>load<u16>(c, 14) << 1), v, 7);
+    let v = v128.load16_splat(x + <usize>load<u16>(c));
+    v = v128.load16_lane(x + <usize>load<u16>(c, 2), v, 1);
+    v = v128.load16_lane(x + <usize>load<u16>(c, 4), v, 2);
+    v = v128.load16_lane(x + <usize>load<u16>(c, 6), v, 3);
+    v = v128.load16_lane(x + <usize>load<u16>(c, 8), v, 4);
+    v = v128.load16_lane(x + <usize>load<u16>(c, 10), v, 5);
+    v = v128.load16_lane(x + <usize>load<u16>(c, 12), v, 6);
+    v = v128.load16_lane(x + <usize>load<u16>(c, 14), v, 7);
     acc = i32x4.add(acc, i32x4.dot_i16x8_s(v, v128.load(w + (<usize>e << 1))));
   }
   return acc;
@@ -46,7 +46,7 @@ import { rd } from "./int8-record";
   for (let i = 0; i < n; i += 8) v128.store(dst + (<usize>i << 1), v128.load8x8_s(src + <usize>i));
 }
 
-// Record: [0] rows, [1] cols, [2] rowStart (i32, entries, rows padded to 8, + 1), [3] colIndex (u16),
+// Record: [0] rows, [1] cols, [2] rowStart (i32, entries, rows padded to 8, + 1), [3] 2 * column (u16),
 // [4] weights (i16), [5] requantization constants (per-lane groups, bias with the input offset folded in),
 // [6] output constants, [7] any left shift. x16: scratch for one widened input row (cols + 8 int16).
 export function csrFullyConnected(rec: usize, input: usize, x16: usize, out: usize, batches: i32): void {

@@ -23,10 +23,10 @@ export interface CsrFullyConnectedWasm {
 
 /** Entries per SIMD step of the kernel: each row's entries are padded to a multiple of this. */
 const STEP = 8;
-/** Column indices are stored as u16. */
-const MAX_COLS = 65536;
+/** Columns are stored as u16 byte offsets into the int16 input row. */
+const MAX_COLS = 32768;
 
-/** Row starts, u16 columns and int16 weights with every row padded to whole steps (rows to a multiple of 8). */
+/** Row starts, u16 byte offsets of the columns (2 * column) and int16 weights with every row padded to whole steps (rows to a multiple of 8). */
 function padCsrRows(w: CsrInt8Matrix): { rowStart: Int32Array; colIndex: Uint16Array; weights: Int16Array } {
   const rows8 = Math.ceil(w.rows / 8) * 8;
   const rowStart = new Int32Array(rows8 + 1);
@@ -38,7 +38,7 @@ function padCsrRows(w: CsrInt8Matrix): { rowStart: Int32Array; colIndex: Uint16A
   const weights = new Int16Array(rowStart[rows8]!);
   for (let r = 0; r < w.rows; r++) {
     for (let e = w.rowStart[r]!, at = rowStart[r]!; e < w.rowStart[r + 1]!; e++, at++) {
-      colIndex[at] = w.colIndex[e]!;
+      colIndex[at] = 2 * w.colIndex[e]!;
       weights[at] = w.values[e]!;
     }
   }
@@ -56,7 +56,7 @@ function foldInputOffset(w: CsrInt8Matrix, bias: Int32Array | null, inputOffset:
   return out;
 }
 
-/** The kernel prepared in WASM, or null where it cannot run (module not built, weight zero point, > 65536 columns). */
+/** The kernel prepared in WASM, or null where it cannot run (module not built, weight zero point, > 32768 columns). */
 export function prepareFullyConnectedInt8CsrWasm(p: FullyConnectedInt8Params, w: CsrInt8Matrix, bias: Int32Array | null): CsrFullyConnectedWasm | null {
   const rt = int8Runtime();
   if (rt === null || p.filterOffset !== 0 || w.cols > MAX_COLS) return null;
