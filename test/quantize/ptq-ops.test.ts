@@ -1,6 +1,6 @@
 /**
- * PTQ of the ops beyond conv/FC/pool: LOGISTIC, HARD_SWISH, CONCATENATION, MUL, MEAN, PAD, SOFTMAX, RELU6,
- * SQUEEZE. Each case is a small float graph (a conv in front, so the op sees a calibrated signed activation).
+ * PTQ of the ops beyond conv/FC/pool: LOGISTIC, HARD_SWISH, CONCATENATION, MUL, MEAN, PAD, PADV2, SOFTMAX,
+ * RELU6, SQUEEZE, EXPAND_DIMS. Each case is a small float graph (a conv in front, so the op sees a calibrated signed activation).
  * Oracles: the float graph (the int8 output, dequantized, stays close to it), TFLite's interpreter on the
  * exported file (every layer within 1 LSB of our engine), and TFLite's parameter rules (LOGISTIC/SOFTMAX at
  * 1/256, -128; CONCATENATION inputs sharing the output's parameters).
@@ -139,6 +139,20 @@ const CASES: Case[] = [
       s.b.op("MEAN", { type: "ReducerOptions", keepDims: true }, [s.conv(s.x, 2), axes], [m]);
       const y = s.b.activation("squeezed", [1, F]);
       s.b.op("SQUEEZE", { type: "SqueezeOptions", squeezeDims: [1, 2] }, [m], [y]);
+      return s.build(y);
+    },
+  },
+  {
+    name: "PADV2 with a float pad value, then EXPAND_DIMS",
+    graph: () => {
+      const s = start(12);
+      const pads = s.b.constI32("paddings", [4, 2], [0, 0, 1, 0, 0, 1, 0, 0]);
+      const value = s.b.constF32("pad_value", [1], [0.25]);
+      const p = s.b.activation("padded", [1, H + 1, H + 1, F]);
+      s.b.op("PADV2", { type: "None" }, [s.conv(s.x, 2), pads, value], [p]);
+      const axis = s.b.constI32("axis", [1], [0]);
+      const y = s.b.activation("expanded", [1, 1, H + 1, H + 1, F]);
+      s.b.op("EXPAND_DIMS", { type: "None" }, [p, axis], [y]);
       return s.build(y);
     },
   },
