@@ -75,25 +75,6 @@ describe("dietml quantize", () => {
     expect(r.err).toContain("QAT epoch 1");
   }, 60_000);
 
-  it("--mode mixed picks per-layer bits under the budget and writes the chosen point as int8", async () => {
-    const out = join(dir, "lenet5_mixed.tflite");
-    const r = await cli(["quantize", ckpt, "--model", "lenet5", "--calib", "fashion-mnist-subset", "--mode", "mixed", "--budget-kb", "30", "--bits", "8,4,2", "--search-count", "200", "--out", out, "--json"]);
-    expect(r.err).not.toContain("error:");
-    expect(r.code).toBe(0);
-    const json = JSON.parse(r.out) as { mixed: { budgetBytes: number; best: { bits: number[]; bytes: number }; pareto: unknown[] }; accuracy: { float: number; int8: number } };
-    expect(json.mixed.budgetBytes).toBe(30 * 1024);
-    expect(json.mixed.best.bytes).toBeLessThanOrEqual(30 * 1024);
-    expect(json.mixed.best.bits).toHaveLength(5);
-    expect(json.mixed.pareto.length).toBeGreaterThan(1);
-    expect(readTflite(new Uint8Array(readFileSync(out)), out).ops.length).toBe(8);
-  }, 60_000);
-
-  it("--mode mixed with a budget no assignment meets names the budget and the minimum", async () => {
-    const r = await cli(["quantize", ckpt, "--model", "lenet5", "--calib", "fashion-mnist-subset", "--mode", "mixed", "--budget-kb", "10", "--bits", "8,4,2", "--out", join(dir, "m.tflite")]);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/error: no bit-width assignment fits 10240 bytes: even 2-bit weights everywhere take \d+ bytes[\s\S]*hint: raise the budget/);
-  });
-
   it("--mode qat on a .tflite is a typed error", async () => {
     const r = await cli(["quantize", KWS, "--calib", "fashion-mnist-subset", "--mode", "qat", "--out", join(dir, "q.tflite")]);
     expect(r.code).toBe(2);

@@ -14,14 +14,14 @@ import { createModel, modelInfo } from "../../models/index.js";
 import { loadFashionMnist } from "../../data/index.js";
 import type { Module } from "../../nn/index.js";
 import {
-  CALIBRATION_DATASETS, CALIBRATION_METHODS, dequantizeWeights, exportQat, graphAccuracy, loadCalibrationData, quantizePtq, searchMixedPrecision, trainQat,
-  withWeightBits, type CalibrationData, type CalibrationMethod, type MixedSearchResult,
+  CALIBRATION_DATASETS, CALIBRATION_METHODS, dequantizeWeights, exportQat, graphAccuracy, loadCalibrationData, quantizePtq, trainQat, type CalibrationMethod,
 } from "../../quantize/index.js";
 import { Rng } from "../../tensor/index.js";
 import { loadModelState, readCheckpoint, trainableModule } from "../../train/index.js";
 import { printResult, type CliIo } from "../io.js";
 import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from "../options.js";
 import { loadModelFile } from "./model-file.js";
+import { MIXED_SEARCHES, describeMixed, parseBitList, quantizeMixed, type MixedReport } from "./quantize-mixed.js";
 import { describeVerification, verifyExport, type ExportVerification } from "./quantize-verify.js";
 
 const MODES = ["ptq", "qat", "mixed"] as const;
@@ -37,7 +37,11 @@ interface QuantizeOptions {
   lr: number;
   seed: number;
   budgetKb?: number;
-  bits: number[];
+  bits?: number[];
+  actBits: number[];
+  search: (typeof MIXED_SEARCHES)[number];
+  generations: number;
+  population: number;
   searchCount: number;
   out: string;
   verify: boolean;
@@ -57,10 +61,14 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .option("--eval <n>", "with a dataset: test images to measure float and int8 accuracy on (0 skips)", parseNonNegativeInt("--eval"), 1000)
     .option("--qat-epochs <n>", "with --mode qat: fine-tuning epochs", parsePositiveInt("--qat-epochs"), 1)
     .option("--lr <rate>", "with --mode qat: peak learning rate (Adam, cosine decay)", parsePositiveNumber("--lr"), 1e-4)
-    .option("--seed <s>", "with --mode qat: shuffling seed", parseNonNegativeInt("--seed"), 0)
-    .option("--budget-kb <kb>", "with --mode mixed: weight+bias budget in KiB (packed sub-byte size)", parsePositiveNumber("--budget-kb"))
-    .option("--bits <list>", "with --mode mixed: weight bit-widths to choose from", parseBits, [8, 6, 4, 3, 2])
-    .option("--search-count <n>", "with --mode mixed: training images (the last N) the search scores candidates on", parsePositiveInt("--search-count"), 500)
+    .option("--seed <s>", "with --mode qat: shuffling seed; with --mode mixed: the search's seed", parseNonNegativeInt("--seed"), 0)
+    .option("--budget-kb <kb>", "with --mode mixed: size budget in KiB of the written .tflite (greedy: of packed weights+bias)", parsePositiveNumber("--budget-kb"))
+    .option("--search <kind>", "with --mode mixed: evolution (weight and activation bits, file bytes, engine accuracy) or greedy (weight bits only, float simulation)", parseChoice("--search", MIXED_SEARCHES), "evolution")
+    .option("--bits <list>", "with --mode mixed: weight bit-widths to choose from (evolution: 8,4,2; greedy: 8,6,4,3,2)", parseBits)
+    .option("--act-bits <list>", "with --mode mixed (evolution): output-activation bit-widths to choose from", parseBitList("--act-bits", [8, 4]), [8, 4])
+    .option("--generations <n>", "with --mode mixed (evolution): generations after the first", parsePositiveInt("--generations"), 12)
+    .option("--population <n>", "with --mode mixed (evolution): assignments per generation", parsePositiveInt("--population"), 20)
+    .option("--search-count <n>", "with --mode mixed: training images (the last N) the search scores candidates on", parsePositiveInt("--search-count"), 1000)
     .requiredOption("--out <file>", "the int8 .tflite to write")
     .option("--verify", "with a dataset: on the --eval test images, check that our engine re-reading the file matches the in-memory model bit for bit and that TFLite's interpreter agrees (values differing, max LSB)", false)
     .option("--json", "print one JSON object on stdout", false)
@@ -82,29 +90,6 @@ function parseBits(value: string): number[] {
     throw new ArgumentError(`--bits must be a comma-separated list of integers from 2 to 8; got "${value}"`, "pass e.g. --bits 8,4,2");
   }
   return bits;
-}
-
-/**
- * Mixed precision: a greedy per-layer weight bit-width search scored on training images (the last
- * --search-count), then PTQ of the chosen point. Weights on a b-bit grid are stored in int8 containers (no
- * packed sub-byte storage yet), so the file runs anywhere; `bytes` in the report is the packed size.
- */
-function quantizeMixed(floatGraph: Graph, data: CalibrationData, opts: QuantizeOptions, io: CliIo): { int8: Graph; mixed: MixedSearchResult & { budgetBytes: number } } {
-  if (opts.budgetKb === undefined) throw new ArgumentError("--mode mixed needs a size budget", "pass --budget-kb, e.g. --budget-kb 30");
-  if (!data.train) {
-    throw new ArgumentError(`--mode mixed scores candidates on labelled images, but --calib is "${opts.calib}"`, `pass --calib ${CALIBRATION_DATASETS.join(" or --calib ")}`);
-  }
-  const train = data.train;
-  const per = train.imageShape.reduce((a, b) => a * b, 1);
-  const n = Math.min(opts.searchCount, train.count);
-  const from = train.count - n;
-  const images = train.images.subarray(from * per);
-  const labels = train.labels.subarray(from);
-  const budgetBytes = Math.floor(opts.budgetKb * 1024);
-  io.stderr(`mixed precision: searching bits ${opts.bits.join("/")} per layer under ${budgetBytes} bytes, scored on the last ${n} training images (seen in training: optimistic; test accuracy is reported separately)\n`);
-  const result = searchMixedPrecision(floatGraph, (g) => graphAccuracy(g, images, labels, n), { budgetBytes, choices: opts.bits });
-  const int8 = quantizePtq(withWeightBits(floatGraph, result.best.bits), data.examples, { method: opts.calibration });
-  return { int8, mixed: { ...result, budgetBytes } };
 }
 
 /** A `dietml train` checkpoint -> the model; the input shape comes from the dataset it was trained on. */
@@ -154,7 +139,7 @@ async function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): 
   const floatGraph = loadFloatGraph(path, opts.model);
   const data = loadCalibrationData(opts.calib, opts.calibCount);
   let int8: Graph;
-  let mixed: (MixedSearchResult & { budgetBytes: number }) | null = null;
+  let mixed: MixedReport | null = null;
   if (opts.mode === "qat") {
     int8 = quantizeQat(path, opts, io);
   } else if (opts.mode === "mixed") {
@@ -197,11 +182,7 @@ async function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): 
     `input  int8 [${inT.shape.join("x")}] scale ${inT.quant!.scale[0]} zero point ${inT.quant!.zeroPoint[0]}`,
     `output int8 [${outT.shape.join("x")}] scale ${outT.quant!.scale[0]} zero point ${outT.quant!.zeroPoint[0]}`,
   ];
-  if (mixed) {
-    lines.push(`mixed precision under ${mixed.budgetBytes} bytes: bits [${mixed.best.bits.join(", ")}] per layer, ${mixed.best.bytes} bytes packed, search accuracy ${(100 * mixed.best.accuracy).toFixed(2)}%`);
-    lines.push("pareto set (bytes, search accuracy, bits):");
-    for (const p of mixed.pareto) lines.push(`  ${String(p.bytes).padStart(8)}  ${(100 * p.accuracy).toFixed(2).padStart(6)}%  [${p.bits.join(", ")}]`);
-  }
+  if (mixed) lines.push(...describeMixed(mixed));
   if (accuracy) lines.push(`test accuracy on ${accuracy.examples} images: float ${(100 * accuracy.float).toFixed(2)}%, int8 ${(100 * accuracy.int8).toFixed(2)}%`);
   if (verification) lines.push(...describeVerification(verification));
   printResult(io, opts.json, result, lines);

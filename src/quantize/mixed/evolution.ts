@@ -64,7 +64,7 @@ export function searchMixedEvolution(cost: MixedCostModel, opts: EvolutionOption
   if (opts.budgetBytes < smallestBytes) {
     throw new ArgumentError(
       `no bit assignment fits a budget of ${opts.budgetBytes} bytes (${(opts.budgetBytes / 1024).toFixed(1)} KiB): the smallest model, ${wChoices.at(-1)}-bit weights everywhere, is ${smallestBytes} bytes`,
-      `raise --budget-kb to at least ${Math.ceil((smallestBytes / 1024) * 10) / 10}, allow narrower widths with --bits, or prune the model first (dietml compress)`,
+      `raise --budget-kb to at least ${Math.ceil((smallestBytes / 1024) * 10) / 10}, ${wChoices.includes(2) ? "" : "allow 2-bit weights (--bits 8,4,2), "}or prune the model first (dietml compress)`,
     );
   }
   const rng = opts.rng;
