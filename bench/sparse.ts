@@ -6,6 +6,7 @@
  * reference before timing; each is warmed up (V8 tiers code up lazily), then timed for a fixed wall time.
  * Shapes: LeNet-300-100's fc1 ([300, 784]) at batch 1 (a microcontroller's inference) and batch 64, and a square
  * 1024 layer at batch 64. The dense WASM time includes copying the operands into WASM memory, as every call pays it.
+ * Then the engine itself on pruned LeNet-300-100, dense vs sparse routing, f32 and int8 (bench/sparse-engine.ts).
  */
 import { applyMask, magnitudeMask, nmMask } from "../src/compress/prune.js";
 import {
@@ -15,6 +16,7 @@ import {
 import { matmulRef } from "../src/kernels/ref/gemm.js";
 import { Rng } from "../src/tensor/index.js";
 import { isEntryPoint } from "../src/cli/entry-point.js";
+import { benchSparseEngine } from "./sparse-engine.js";
 
 export interface SparseBenchRow {
   shape: string;
@@ -110,6 +112,8 @@ export async function benchSparse(opts: SparseBenchOptions = {}): Promise<Sparse
   for (const r of rows) {
     log(`${r.shape.padEnd(20)} ${r.pattern.padEnd(17)} ${r.sparseMs.toFixed(3).padStart(10)} ${r.denseWasmMs.toFixed(3).padStart(11)} ${r.denseTsMs.toFixed(3).padStart(10)} ${r.vsWasm.toFixed(2).padStart(7)}x ${r.vsTs.toFixed(2).padStart(6)}x`);
   }
+  log("");
+  await benchSparseEngine(opts);
   return rows;
 }
 
