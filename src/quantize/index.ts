@@ -10,7 +10,8 @@
  *   dequantize-weights.ts  hybrid (int8-weight float) graphs -> plain float graphs
  *   ptq.ts                 all of it in one call
  *   qat/                   quantization-aware training (fake quant, BN folded, EMA ranges) and its int8 export
- *   mixed/                 per-layer weight bit-widths (simulated) and a greedy Pareto search under a byte budget
+ *   mixed/                 mixed precision: per-layer weight (8/4/2, INT4/INT2 packed) and activation (8/4) bits,
+ *                          evolutionary (NSGA-II) Pareto search on file bytes and engine accuracy; the older greedy
  *   calibration-data.ts    calibration examples from a dataset name or .npy; evaluate.ts: top-1 accuracy
  */
 export { calibrate, checkCalibrationInputs, CALIBRATION_METHODS, type CalibrationMethod, type CalibrationOptions, type Ranges } from "./calibrate.js";
@@ -28,3 +29,9 @@ export { exportQat } from "./qat/export.js";
 export { trainQat, type QatOptions } from "./qat/train-qat.js";
 export { weightedOps, withWeightBits, weightBytes, roundToBits } from "./mixed/weight-bits.js";
 export { searchMixedPrecision, type MixedPoint, type MixedSearchOptions, type MixedSearchResult } from "./mixed/search.js";
+export { uniformAssignment, assignmentKey, WEIGHT_BIT_CHOICES, ACTIVATION_BIT_CHOICES, type BitAssignment } from "./mixed/assignment.js";
+export { quantizeAssignment, gridRange, type QuantizeAssignmentOptions } from "./mixed/quantize-assignment.js";
+export { searchMixedEvolution, type MixedCostModel, type EvolutionOptions, type EvolutionResult, type MixedCandidate } from "./mixed/evolution.js";
+export { engineCostModel, type LabelledImages } from "./mixed/cost-model.js";
+export { activationGridOverflow, type GridOverflow } from "./mixed/activation-grid.js";
+export { paretoFront, bestUnder, dominates } from "./mixed/pareto.js";
