@@ -12,6 +12,7 @@ import { lowerModel } from "../../src/lower/index.js";
 import { createModel } from "../../src/models/index.js";
 import { TfliteInterpreter, tfliteInterpreterAvailable } from "../../src/peers/tflite-interpreter.js";
 import { calibrate, quantizeTensor } from "../../src/quantize/index.js";
+import { activationGridOverflow } from "../../src/quantize/mixed/activation-grid.js";
 import { quantizeAssignment } from "../../src/quantize/mixed/quantize-assignment.js";
 import { Rng } from "../../src/tensor/index.js";
 
@@ -85,6 +86,15 @@ describe("mixed-precision LeNet-5 with packed INT4 / INT2 weights", () => {
     });
     expect(writeTflite(back)).toEqual(bytes);
     expect(outputsOf(back, inputs)).toEqual(outputsOf(packed, inputs));
+  });
+
+  it("a 4-bit activation has a 16-level step and stays on its 16 codes over the inputs it was calibrated on", () => {
+    const conv2Out = packed.tensors[packed.ops.filter((o) => o.kind === "CONV_2D")[1]!.outputs[0]!]!;
+    const [lo, hi] = ranges.get(conv2Out.index)!;
+    expect(conv2Out.quant!.scale[0]).toBeCloseTo((Math.max(hi, 0) - Math.min(lo, 0)) / 15, 6);
+    const images = new Float32Array(inputs.length * 784);
+    inputs.forEach((x, i) => images.set(x, i * 784));
+    expect(activationGridOverflow(packed, assignment, images, inputs.length)).toEqual([{ layer: 1, bits: 4, share: 0 }]);
   });
 
   it.skipIf(!tfliteInterpreterAvailable())("TFLite WASM interpreter on an INT4 file: records whether it loads and agrees", async () => {
