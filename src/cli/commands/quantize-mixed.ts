@@ -4,7 +4,8 @@
  * evolution (default): NSGA-II over weight bits (--bits, default 8,4,2) and output-activation bits (--act-bits,
  *   default 8,4) per weighted layer; each candidate is quantized, written as .tflite (its bytes are the size)
  *   and run by the int8 engine on the last --search-count training images (its accuracy). The chosen point
- *   is written with 4/2-bit weights packed as TFLite INT4/INT2.
+ *   is written with 4/2-bit weights packed as TFLite INT4/INT2. The search ranks by --search-metric: top-1
+ *   agreement with the float model (default) or top-1 accuracy on the labels; both are reported.
  * greedy: the earlier sensitivity search over weight bits only (float simulation, weights on b-bit grids in
  *   int8 containers; its sizes are packed weight+bias bytes, not file bytes).
  */
@@ -13,13 +14,14 @@ import type { Graph } from "../../graph/index.js";
 import {
   CALIBRATION_DATASETS, calibrate, graphAccuracy, quantizePtq, searchMixedPrecision, withWeightBits, type CalibrationData, type CalibrationMethod,
 } from "../../quantize/index.js";
-import { engineCostModel } from "../../quantize/mixed/cost-model.js";
+import { engineCostModel, SEARCH_METRICS, type SearchMetric } from "../../quantize/mixed/cost-model.js";
 import { searchMixedEvolution } from "../../quantize/mixed/evolution.js";
 import { quantizeAssignment } from "../../quantize/mixed/quantize-assignment.js";
 import { Rng } from "../../tensor/index.js";
 import type { CliIo } from "../io.js";
 
 export const MIXED_SEARCHES = ["evolution", "greedy"] as const;
+export { SEARCH_METRICS };
 
 export interface MixedCliOptions {
   calib: string;
@@ -29,6 +31,7 @@ export interface MixedCliOptions {
   actBits: number[];
   search: (typeof MIXED_SEARCHES)[number];
   searchCount: number;
+  searchMetric: SearchMetric;
   generations: number;
   population: number;
   seed: number;
@@ -38,7 +41,10 @@ export interface MixedPointReport {
   weights: number[];
   activations: number[];
   bytes: number;
+  /** Top-1 accuracy on the search images. */
   searchAccuracy: number;
+  /** Top-1 agreement with the float model on the search images (evolution only). */
+  floatAgreement?: number;
 }
 
 export interface MixedReport {
@@ -47,6 +53,8 @@ export interface MixedReport {
   /** What `bytes` counts: the written .tflite (evolution) or packed weight+bias bytes (greedy). */
   bytesOf: "file" | "weights+bias";
   searchImages: number;
+  /** What the search ranked by. */
+  metric: SearchMetric;
   evaluated: number;
   best: MixedPointReport;
   pareto: MixedPointReport[];
@@ -82,29 +90,36 @@ export function quantizeMixed(floatGraph: Graph, data: CalibrationData, opts: Mi
       weights: p.bits, activations: p.bits.map(() => 8), bytes: p.bytes, searchAccuracy: p.accuracy,
     });
     const int8 = quantizePtq(withWeightBits(floatGraph, r.best.bits), data.examples, { method: opts.calibration });
-    return { int8, mixed: { search: "greedy", budgetBytes, bytesOf: "weights+bias", searchImages: n, evaluated: r.pareto.length, best: point(r.best), pareto: r.pareto.map(point) } };
+    return { int8, mixed: { search: "greedy", budgetBytes, bytesOf: "weights+bias", searchImages: n, metric: "accuracy", evaluated: r.pareto.length, best: point(r.best), pareto: r.pareto.map(point) } };
   }
   const weightChoices = opts.bits ?? [8, 4, 2];
-  io.stderr(`mixed precision (evolution, seed ${opts.seed}): weight bits ${weightChoices.join("/")}, activation bits ${opts.actBits.join("/")} per layer, file under ${budgetBytes} bytes, ${note}\n`);
+  io.stderr(`mixed precision (evolution, seed ${opts.seed}): weight bits ${weightChoices.join("/")}, activation bits ${opts.actBits.join("/")} per layer, file under ${budgetBytes} bytes, ranked by ${opts.searchMetric === "agreement" ? "top-1 agreement with the float model" : "top-1 accuracy"}, ${note}\n`);
   const ranges = calibrate(floatGraph, data.examples, { method: opts.calibration });
-  const cost = engineCostModel(floatGraph, ranges, search);
+  const cost = engineCostModel(floatGraph, ranges, search, { metric: opts.searchMetric });
   const r = searchMixedEvolution(cost, {
     budgetBytes, rng: new Rng(opts.seed), weightChoices, activationChoices: opts.actBits, population: opts.population, generations: opts.generations,
     onGeneration: (g, evaluated, best) =>
-      io.stderr(`generation ${g}: ${evaluated} assignments evaluated; best under budget ${best ? `${best.bytes} bytes, ${(100 * best.accuracy).toFixed(2)}%` : "none yet"}\n`),
+      io.stderr(`generation ${g}: ${evaluated} assignments evaluated; best under budget ${best ? `${best.bytes} bytes, ${opts.searchMetric} ${(100 * best.accuracy).toFixed(2)}%` : "none yet"}\n`),
   });
-  const point = (c: (typeof r.pareto)[number]): MixedPointReport => ({ weights: c.assignment.weights, activations: c.assignment.activations, bytes: c.bytes, searchAccuracy: c.accuracy });
+  const point = (c: (typeof r.pareto)[number]): MixedPointReport => {
+    const s = cost.scoresOf(c.assignment);
+    return { weights: c.assignment.weights, activations: c.assignment.activations, bytes: c.bytes, searchAccuracy: s.accuracy, floatAgreement: s.agreement };
+  };
   const int8 = quantizeAssignment(floatGraph, ranges, r.best.assignment);
-  return { int8, mixed: { search: "evolution", budgetBytes, bytesOf: "file", searchImages: n, evaluated: r.evaluated, best: point(r.best), pareto: r.pareto.map(point) } };
+  return { int8, mixed: { search: "evolution", budgetBytes, bytesOf: "file", searchImages: n, metric: opts.searchMetric, evaluated: r.evaluated, best: point(r.best), pareto: r.pareto.map(point) } };
 }
 
 export function describeMixed(m: MixedReport): string[] {
   const what = m.bytesOf === "file" ? "file bytes" : "packed weight+bias bytes";
   const lines = [
     `mixed precision (${m.search}) under ${m.budgetBytes} ${what}: weights [${m.best.weights.join(", ")}] activations [${m.best.activations.join(", ")}] bits per layer, ` +
-      `${m.best.bytes} ${what}, accuracy ${(100 * m.best.searchAccuracy).toFixed(2)}% on ${m.searchImages} search images (${m.evaluated} assignments evaluated)`,
-    `pareto set (${what}, search accuracy, weight bits / activation bits):`,
+      `${m.best.bytes} ${what}, on ${m.searchImages} search images: accuracy ${pct(m.best.searchAccuracy)}, agreement with float ${pct(m.best.floatAgreement)} (ranked by ${m.metric}; ${m.evaluated} assignments evaluated)`,
+    `pareto set by ${m.metric} (${what}, accuracy, agreement with float, weight bits / activation bits):`,
   ];
-  for (const p of m.pareto) lines.push(`  ${String(p.bytes).padStart(8)}  ${(100 * p.searchAccuracy).toFixed(2).padStart(6)}%  w[${p.weights.join(",")}] a[${p.activations.join(",")}]`);
+  for (const p of m.pareto) lines.push(`  ${String(p.bytes).padStart(8)}  ${pct(p.searchAccuracy).padStart(7)}  ${pct(p.floatAgreement).padStart(7)}  w[${p.weights.join(",")}] a[${p.activations.join(",")}]`);
   return lines;
+}
+
+function pct(v: number | undefined): string {
+  return v === undefined ? "-" : `${(100 * v).toFixed(2)}%`;
 }

@@ -21,7 +21,7 @@ import { loadModelState, readCheckpoint, trainableModule } from "../../train/ind
 import { printResult, type CliIo } from "../io.js";
 import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from "../options.js";
 import { loadModelFile } from "./model-file.js";
-import { MIXED_SEARCHES, describeMixed, parseBitList, quantizeMixed, type MixedReport } from "./quantize-mixed.js";
+import { MIXED_SEARCHES, SEARCH_METRICS, describeMixed, parseBitList, quantizeMixed, type MixedReport } from "./quantize-mixed.js";
 import { describeVerification, verifyExport, type ExportVerification } from "./quantize-verify.js";
 
 const MODES = ["ptq", "qat", "mixed"] as const;
@@ -43,6 +43,7 @@ interface QuantizeOptions {
   generations: number;
   population: number;
   searchCount: number;
+  searchMetric: (typeof SEARCH_METRICS)[number];
   out: string;
   verify: boolean;
   json: boolean;
@@ -69,6 +70,7 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .option("--generations <n>", "with --mode mixed (evolution): generations after the first", parsePositiveInt("--generations"), 12)
     .option("--population <n>", "with --mode mixed (evolution): assignments per generation", parsePositiveInt("--population"), 20)
     .option("--search-count <n>", "with --mode mixed: training images (the last N) the search scores candidates on", parsePositiveInt("--search-count"), 1000)
+    .option("--search-metric <m>", "with --mode mixed (evolution): rank by top-1 agreement with the float model or by top-1 accuracy", parseChoice("--search-metric", SEARCH_METRICS), "agreement")
     .requiredOption("--out <file>", "the int8 .tflite to write")
     .option("--verify", "with a dataset: on the --eval test images, check that our engine re-reading the file matches the in-memory model bit for bit and that TFLite's interpreter agrees (values differing, max LSB)", false)
     .option("--json", "print one JSON object on stdout", false)
