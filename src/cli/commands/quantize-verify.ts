@@ -4,10 +4,13 @@
  *    writer lost nothing);
  *  - TFLite's own interpreter must load and run it, and agree with our engine up to XNNPACK's 1-LSB
  *    requantization difference; how many output elements differ, the largest difference, and the
- *    interpreter's own top-1 accuracy are reported.
+ *    interpreter's own top-1 accuracy are reported. End to end a 1-LSB difference in one layer can grow
+ *    downstream, so every layer is also compared in isolation: our op fed the interpreter's own inputs
+ *    (taken from a copy of the file that lists every intermediate tensor as an output).
  */
 import { prepareModel } from "../../engine/index.js";
-import { readTflite, type Graph } from "../../graph/index.js";
+import { readTflite, writeTflite, type Graph } from "../../graph/index.js";
+import { exposeIntermediates } from "../../peers/expose-intermediates.js";
 import { TfliteInterpreter, tfliteInterpreterAvailable } from "../../peers/tflite-interpreter.js";
 import { argmax, quantizeTensor } from "../../quantize/index.js";
 
@@ -24,6 +27,8 @@ export interface ExportVerification {
     accuracy: number;
     /** Examples whose top-1 class differs between TFLite and our engine. */
     top1Disagreements: number;
+    /** Every op's output, each op fed the interpreter's inputs: its own difference, not inherited. */
+    layers: { valuesDiffering: number; valuesTotal: number; maxLsb: number };
   } | null;
 }
 
@@ -32,9 +37,13 @@ export async function verifyExport(int8: Graph, bytes: Uint8Array, path: string,
   const size = int8.tensors[int8.inputs[0]!]!.shape.reduce((a, b) => a * b, 1);
   const memory = prepareModel(int8);
   const reread = prepareModel(readTflite(bytes, path));
-  const interp = tfliteInterpreterAvailable() ? await TfliteInterpreter.create(bytes, { fileName: path }) : null;
+  const available = tfliteInterpreterAvailable();
+  const interp = available ? await TfliteInterpreter.create(bytes, { fileName: path }) : null;
+  const exposed = exposeIntermediates(int8);
+  const layered = available ? await TfliteInterpreter.create(writeTflite(exposed.graph), { fileName: `${path} (intermediates exposed)` }) : null;
   const result: ExportVerification = { examples: count, rereadDiffering: 0, tflite: null };
-  const t = { outputsDiffering: 0, outputsTotal: 0, maxLsb: 0, accuracy: 0, top1Disagreements: 0 };
+  const layers = { valuesDiffering: 0, valuesTotal: 0, maxLsb: 0 };
+  const t = { outputsDiffering: 0, outputsTotal: 0, maxLsb: 0, accuracy: 0, top1Disagreements: 0, layers };
   let tfliteCorrect = 0;
   try {
     for (let i = 0; i < count; i++) {
@@ -54,12 +63,35 @@ export async function verifyExport(int8: Graph, bytes: Uint8Array, path: string,
       t.outputsTotal += ours.length;
       if (argmax(ref) === labels[i]) tfliteCorrect++;
       if (argmax(ref) !== argmax(ours)) t.top1Disagreements++;
+      compareLayers(int8, memory, layered!, exposed.exposedTensors, x, layers);
     }
   } finally {
     interp?.dispose();
+    layered?.dispose();
   }
   if (interp) result.tflite = { ...t, accuracy: count > 0 ? tfliteCorrect / count : 0 };
   return result;
+}
+
+function compareLayers(
+  graph: Graph, ours: ReturnType<typeof prepareModel>, interp: TfliteInterpreter, exposedTensors: readonly number[], x: Int8Array,
+  acc: { valuesDiffering: number; valuesTotal: number; maxLsb: number },
+): void {
+  interp.setInput(0, x);
+  interp.invoke();
+  const refOf = new Map<number, ArrayLike<number>>(exposedTensors.map((tensor, k) => [tensor, interp.output(k)]));
+  refOf.set(graph.inputs[0]!, x);
+  for (const op of graph.ops) {
+    const feeds = op.inputs.filter((i) => i >= 0 && !graph.tensors[i]!.data).map((i) => refOf.get(i)!);
+    const [got] = ours.runOp(op.index, feeds);
+    const want = refOf.get(op.outputs[0]!)!;
+    for (let k = 0; k < want.length; k++) {
+      const d = Math.abs(got![k]! - want[k]!);
+      if (d) acc.valuesDiffering++;
+      acc.maxLsb = Math.max(acc.maxLsb, d);
+    }
+    acc.valuesTotal += want.length;
+  }
 }
 
 export function describeVerification(v: ExportVerification): string[] {
@@ -70,5 +102,7 @@ export function describeVerification(v: ExportVerification): string[] {
     ...lines,
     `TFLite interpreter vs our engine: ${t.outputsDiffering}/${t.outputsTotal} output values differ (${((100 * t.outputsDiffering) / Math.max(1, t.outputsTotal)).toFixed(2)}%), ` +
       `max ${t.maxLsb} LSB; top-1 differs on ${t.top1Disagreements} images; TFLite's test accuracy ${(100 * t.accuracy).toFixed(2)}%`,
+    `  layer by layer (each op fed TFLite's inputs): ${t.layers.valuesDiffering}/${t.layers.valuesTotal} values differ ` +
+      `(${((100 * t.layers.valuesDiffering) / Math.max(1, t.layers.valuesTotal)).toFixed(3)}%), max ${t.layers.maxLsb} LSB`,
   ];
 }
