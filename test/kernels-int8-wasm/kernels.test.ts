@@ -148,6 +148,43 @@ describe.skipIf(rt === null)("WASM int8 kernels vs reference", () => {
     expect(checked).toBeGreaterThan(CASES / 2);
   });
 
+  it("DEPTHWISE_CONV_2D framed (zero-point frame, groups of 4 across row ends) and in-place kernels are both bit-exact", () => {
+    const rng = new Rng(16);
+    const seen = { uniform: 0, perLane: 0 };
+    for (let t = 0; t < 60; t++) {
+      const c = pick(rng, CHANNELS);
+      const s = spatialSpec(rng, c, (fh, fw) => [1, fh, fw, c], c);
+      if (!s.valid) continue;
+      const g = prepareDepthwiseGeometry("DEPTHWISE_CONV_2D", { ...s, depthMultiplier: 1 });
+      const p: DepthwiseConv2dInt8Params = { ...g, ...quantParams(rng, c, g.filterH * g.filterW) };
+      let bias = randomBias(rng, c);
+      if (t % 2 === 0) {
+        // a trained layer's kind of constants: right shifts only, small bias (the per-channel requantization's bound holds)
+        p.outputShift = p.outputShift.map(() => -7 - rng.int(4));
+        p.outputMultiplier = p.outputMultiplier.map(() => (1 << 30) + rng.int(1 << 30));
+        bias = Int32Array.from({ length: c }, () => rng.int(2001) - 1000);
+      } else if (t % 4 === 1) {
+        // biases near 2^30: the bound fails and the per-lane requantization (exact for any int32) runs
+        bias = Int32Array.from({ length: c }, () => (rng.uniform() < 0.5 ? -1 : 1) * ((1 << 30) - rng.int(1 << 20)));
+      }
+      const filter = randomInt8(rng, g.filterH * g.filterW * c);
+      const input = randomInt8(rng, g.batches * g.inH * g.inW * c);
+      const want = new Int8Array(g.batches * g.outH * g.outW * c);
+      evalDepthwiseConv2dInt8(p, input, filter, bias, want);
+      for (const layout of ["framed", "inPlace"] as const) {
+        const op = prepareDepthwiseConv2dWasm(p, filter, bias, layout)!;
+        expect(op.framedBytes > 0).toBe(layout === "framed");
+        // record field 16: whether the per-channel (uniform) requantization was proven exact
+        if (layout === "framed") seen[rt!.i32(op.rec, 17)[16] ? "uniform" : "perLane"]++;
+        const got = outputArray(rng, want.length);
+        evalDepthwiseConv2dWasm(op, placeInput(rng, input), got);
+        expect(Array.from(got), JSON.stringify({ t, layout, c, filter: s.filterShape, w: s.window })).toEqual(Array.from(want));
+      }
+    }
+    expect(seen.uniform).toBeGreaterThan(5);
+    expect(seen.perLane).toBeGreaterThan(5);
+  });
+
   it("FULLY_CONNECTED is bit-exact (symmetric weights in WASM; a weight zero point declines)", () => {
     const rng = new Rng(13);
     for (let t = 0; t < CASES; t++) {

@@ -3,5 +3,6 @@
 export { outputConstants, requantUniformRun, requantUniformScaledRun } from "./int8-requant";
 export { extendInt8, im2col, im2colInt8, gemm, packRows4, packRows4Int8, gemmRows4 } from "./int8-gemm";
 export { depthwise } from "./int8-depthwise";
+export { depthwisePadded } from "./int8-depthwise-padded";
 export { averagePool } from "./int8-pool";
 export { csrFullyConnected } from "./int8-sparse";

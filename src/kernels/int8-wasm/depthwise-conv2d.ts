@@ -7,9 +7,19 @@ import { freeWhenCollected, int8Runtime, type Int8Runtime } from "./runtime.js";
 export interface DepthwiseWasm {
   rt: Int8Runtime;
   rec: number;
+  /** Bytes of the zero-point-framed copy of the input (0: the kernel that handles borders in place runs). */
+  framedBytes: number;
 }
 
-export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter: Int8Array, bias: Int32Array | null): DepthwiseWasm | null {
+/**
+ * Which kernel runs: "framed" copies the input into a frame of its zero point first (every pixel then takes
+ * the four-pixel path), "inPlace" handles border pixels one by one; "auto" takes the framed one unless the
+ * output has fewer than 16 pixels (where its groups of four waste most: measured slower on 3x3 outputs) or the
+ * frame would be large (huge strides or dilations spread it out).
+ */
+export type DepthwiseLayout = "auto" | "framed" | "inPlace";
+
+export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter: Int8Array, bias: Int32Array | null, layout: DepthwiseLayout = "auto"): DepthwiseWasm | null {
   const rt = int8Runtime();
   if (rt === null || p.depthMultiplier !== 1) return null;
   const c = p.outC;
@@ -43,12 +53,16 @@ export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter:
   // Interior quads of pixels use the per-vector requantization, exact only under a bound on the accumulators.
   const uniform = packUniformRequant(p.outputMultiplier, p.outputShift, accumulatorBound(transposeTaps(filter, taps, c), c, taps, bias));
   const uq = uniform === null ? 0 : rt.place(uniform);
+  const framed = layout === "framed" || (layout === "auto" && p.outH * p.outW >= 16 && framedBytes(p) <= FRAMED_MAX_BYTES) ? framedGeometry(p) : null;
+  const fo = framed ? rt.place(framed.tapOffsets) : 0;
+  const po = framed ? rt.place(framed.origins) : 0;
   const rec = rt.place(Int32Array.of(
     p.batches, p.inH, p.inW, c, p.outH, p.outW, p.filterH, p.filterW, p.strideH, p.strideW, p.dilationH, p.dilationW,
     p.padTop, p.padLeft, p.inputOffset, paddedChannels(c), uniform === null ? 0 : 1, q, oc, fb, to, tapCount, pw, p.outputShift.some((v) => v > 0) ? 1 : 0, zpRow, ky, kx, addrs, uq,
+    framed?.width ?? 0, framed?.height ?? 0, fo, po,
   ));
-  const op = { rt, rec };
-  freeWhenCollected(op, uniform === null ? [q, rec, fb, to, pw, oc, zpRow, ky, kx, addrs] : [q, rec, fb, to, pw, oc, zpRow, ky, kx, addrs, uq]);
+  const op = { rt, rec, framedBytes: framed ? framedBytes(p) : 0 };
+  freeWhenCollected(op, [q, rec, fb, to, pw, oc, zpRow, ky, kx, addrs, uq, fo, po].filter((x) => x !== 0));
   return op;
 }
 
@@ -57,6 +71,45 @@ export function evalDepthwiseConv2dWasm(op: DepthwiseWasm, input: Int8Array, out
   rt.resetScratch();
   const x = inputAddress(rt, input);
   const y = outputAddress(rt, output);
-  rt.exports.depthwise(op.rec, x, y);
+  if (op.framedBytes > 0) rt.exports.depthwisePadded(op.rec, x, y, rt.scratch(op.framedBytes));
+  else rt.exports.depthwise(op.rec, x, y);
   copyBack(rt, y, output);
+}
+
+const FRAMED_MAX_BYTES = 1 << 20;
+
+function framedWidth(p: DepthwiseConv2dInt8Params): number {
+  return Math.max((p.outW - 1) * p.strideW + (p.filterW - 1) * p.dilationW + 1, p.padLeft + p.inW);
+}
+
+function framedHeight(p: DepthwiseConv2dInt8Params): number {
+  return Math.max((p.outH - 1) * p.strideH + (p.filterH - 1) * p.dilationH + 1, p.padTop + p.inH);
+}
+
+function framedBytes(p: DepthwiseConv2dInt8Params): number {
+  return framedWidth(p) * framedHeight(p) * p.outC;
+}
+
+/**
+ * Geometry of the zero-point frame for small images (most pixels on the border): its size in pixels, each
+ * tap's byte offset in it (as the pair loop reads them: an odd count repeats the last tap, whose weight is
+ * zero) and each output pixel's window origin (pixels rounded up to 4 by repeating the last).
+ */
+function framedGeometry(p: DepthwiseConv2dInt8Params): { width: number; height: number; tapOffsets: Int32Array; origins: Int32Array } {
+  const c = p.outC;
+  const width = framedWidth(p);
+  const height = framedHeight(p);
+  const taps = p.filterH * p.filterW;
+  const tapOffsets = new Int32Array(taps + (taps & 1));
+  for (let t = 0; t < tapOffsets.length; t++) {
+    const tap = Math.min(t, taps - 1);
+    tapOffsets[t] = (Math.floor(tap / p.filterW) * p.dilationH * width + (tap % p.filterW) * p.dilationW) * c;
+  }
+  const pixels = p.outH * p.outW;
+  const origins = new Int32Array(Math.ceil(pixels / 4) * 4);
+  for (let i = 0; i < origins.length; i++) {
+    const px = Math.min(i, pixels - 1);
+    origins[i] = (Math.floor(px / p.outW) * p.strideH * width + (px % p.outW) * p.strideW) * c;
+  }
+  return { width, height, tapOffsets, origins };
 }

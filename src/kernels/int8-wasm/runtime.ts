@@ -14,6 +14,7 @@ export interface Int8Exports {
   packRows4(a: number, m: number, kp: number, dst: number): void;
   packRows4Int8(a: number, m: number, k: number, dst: number): void;
   depthwise(rec: number, input: number, out: number): void;
+  depthwisePadded(rec: number, input: number, out: number, framed: number): void;
   im2col(rec: number, input: number, a: number): void;
   im2colInt8(rec: number, input: number, a: number): void;
   extendInt8(src: number, dst: number, n: number): void;
