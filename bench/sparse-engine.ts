@@ -2,7 +2,7 @@
  * The engine on pruned LeNet-300-100, dense kernels vs the sparse routing (src/engine/ops/sparse-fully-connected.ts),
  * float32 and int8, batch 1. Weights from a seeded Rng (zoo initialisation, no training: timing only), pruned by
  * magnitude per layer to 50/75/90% or 2:4, plus Deep Compression's LeNet-300-100 rates (Han et al. 2015: 8%, 9%,
- * 26% of fc1/fc2/fc3 kept); int8 by our PTQ on seeded random inputs. Three prepared models per row: dense kernels
+ * 26% of fc1/fc2/fc3 kept), and unpruned; int8 by our PTQ on seeded random inputs. Three prepared models per row: dense kernels
  * only; the default routing ("auto": each layer sparse only below the measured break-even density); every FC
  * layer forced onto its sparse kernel. Outputs are checked against the dense model first (int8 bit-exact, f32
  * within 1e-5 relative); each model is warmed up (V8 tiers WASM up lazily), then timed for a fixed wall time.
@@ -14,6 +14,7 @@ import { constantAsFloat32, type Graph } from "../src/graph/index.js";
 import { lowerModel } from "../src/lower/index.js";
 import { lenet300 } from "../src/models/lenet.js";
 import { quantizePtq } from "../src/quantize/index.js";
+import { poolThreads, setPoolThreads } from "../src/kernels/index.js";
 import { Rng } from "../src/tensor/index.js";
 
 export interface SparseEngineRow {
@@ -29,6 +30,8 @@ export interface SparseEngineRow {
 
 /** Fraction of each FC layer's weights to prune, by layer (fc1, fc2, fc3), or 2:4. */
 const PATTERNS: { name: string; rates: number[] | "2:4" }[] = [
+  // the forced column on unpruned weights shows how much of a ratio is the sparse kernel and how much the dense one
+  { name: "0% (unpruned)", rates: [0, 0, 0] },
   { name: "50%", rates: [0.5, 0.5, 0.5] },
   { name: "75%", rates: [0.75, 0.75, 0.75] },
   { name: "90%", rates: [0.9, 0.9, 0.9] },
@@ -86,6 +89,9 @@ export async function benchSparseEngine(opts: { quick?: boolean; log?: (line: st
   const calibration = Array.from({ length: 8 }, () => Float32Array.from({ length: 784 }, () => rng.uniform()));
   const xf = calibration[0]!;
   const rows: SparseEngineRow[] = [];
+  // one thread for every model alike (the f32 kernels would otherwise split large products across the pool)
+  const threads = poolThreads();
+  setPoolThreads(1);
   try {
     for (const { name, rates } of PATTERNS) {
       const f32 = prunedLenet(rates);
@@ -108,6 +114,7 @@ export async function benchSparseEngine(opts: { quick?: boolean; log?: (line: st
     }
   } finally {
     useSparseKernels(true);
+    setPoolThreads(threads);
   }
   log("engine on pruned LeNet-300-100 (784-300-100-10), batch 1, one thread: dense kernels vs sparse routing (us per inference; x = dense / that)");
   log(`${"dtype".padEnd(5)} ${"pruning".padEnd(21)} ${"dense".padStart(8)} ${"auto".padStart(8)} ${"routed".padStart(6)} ${"forced".padStart(8)} ${"auto x".padStart(7)} ${"forced x".padStart(8)}`);
