@@ -14,6 +14,19 @@ import { rd } from "./int8-record";
   for (let i = 0; i < n; i += 8) v128.store(dst + (<usize>i << 1), value);
 }
 
+// Short runs by one vector (V8 compiles memory.copy and memory.fill to calls into the runtime, which cost
+// more than the bytes on a 9-byte tap row): writes and reads up to 16 bytes, so callers leave room past
+// both (blocks keep SLACK bytes), and later writes overwrite the excess.
+@inline function copyRun(dst: usize, src: usize, n: i32): void {
+  if (n <= 16) v128.store(dst, v128.load(src));
+  else memory.copy(dst, src, <usize>n);
+}
+
+@inline function fillRunInt8(dst: usize, zp: u8, n: i32): void {
+  if (n <= 16) v128.store(dst, i8x16.splat(<i8>zp));
+  else memory.fill(dst, zp, <usize>n);
+}
+
 export function extendInt8(src: usize, dst: usize, n: i32): void {
   extendRun(src, dst, n);
 }
@@ -132,20 +145,20 @@ export function im2colInt8(rec: usize, input: usize, a: usize): void {
         for (let ky = 0; ky < fh; ky++) {
           const iy = oy * sh - padT + ky * dh;
           if (iy < 0 || iy >= inH) {
-            memory.fill(pos, zp, <usize>run);
+            fillRunInt8(pos, zp, run);
             pos += <usize>run;
             continue;
           }
           const line = plane + <usize>(iy * inW * c);
           if (dw == 1 && x0 >= 0 && x0 + fw <= inW) {
-            memory.copy(pos, line + <usize>(x0 * c), <usize>run);
+            copyRun(pos, line + <usize>(x0 * c), run);
             pos += <usize>run;
             continue;
           }
           for (let kx = 0; kx < fw; kx++) {
             const ix = x0 + kx * dw;
-            if (ix < 0 || ix >= inW) memory.fill(pos, zp, <usize>c);
-            else memory.copy(pos, line + <usize>(ix * c), <usize>c);
+            if (ix < 0 || ix >= inW) fillRunInt8(pos, zp, c);
+            else copyRun(pos, line + <usize>(ix * c), c);
             pos += <usize>c;
           }
         }
