@@ -1,23 +1,23 @@
 /**
- * Sparse routing for pruned layers: at prepare, a FULLY_CONNECTED whose constant weights are sparse enough
- * (density at most the measured break-even below) or 2:4-structured runs on a sparse kernel instead of the
- * dense one registered before this module. float32: the CSR or 2:4 kernels of src/kernels (WASM SIMD where
+ * Sparse routing for pruned layers: at prepare, a FULLY_CONNECTED (or 1x1 CONV_2D, stride 1) whose constant
+ * weights are sparse enough (density at most the measured break-even below) runs on a sparse kernel instead of
+ * the dense one registered before this module. float32: the CSR or 2:4 kernels of src/kernels (WASM SIMD where
  * built); int8: the CSR kernel of src/kernels/int8-sparse, bit-exact with the dense reference (WASM SIMD on the
- * int8 runtime where built, else its TS reference). Other ops, and weights that are dense or not symmetric
- * (int8 weight zero point != 0), keep the dense kernel.
+ * int8 runtime where built, else its TS reference). The dense kernel's prepare runs first either way, so the
+ * routing never changes which models are accepted or what their errors say. Weights that are dense, or int8
+ * weights with a zero point (a stored 0 is then not a real 0), keep the dense kernel.
  * `useSparseKernels(false)` (or DIETML_SPARSE_KERNELS=off; DIETML_INT8_KERNELS=reference turns off the int8 part)
  * restores the dense kernels: how the tests and `npm run bench -- sparse` compare the two.
  */
-import { fullyConnectedInt8Reference } from "./fully-connected.js";
 import type { FullyConnectedInt8Params } from "../../kernels/int8/fully-connected.js";
 import {
   checkSparseFullyConnected, evalFullyConnectedInt8Csr, evalFullyConnectedInt8CsrWasm, prepareFullyConnectedInt8CsrWasm, toCsrInt8,
   type CsrFullyConnectedWasm, type CsrInt8Matrix,
 } from "../../kernels/int8-sparse/index.js";
 import type { PrepareContext } from "../context.js";
-import type { FullyConnectedF32Params } from "../f32/fully-connected.js";
 import { evalSparseFullyConnectedF32, prepareSparseFullyConnectedF32, type SparseFullyConnectedF32 } from "../f32/sparse-fully-connected.js";
 import { findKernel, registerKernel, type OpIo, type OpKernel } from "../registry.js";
+import { CONV_1X1_VIEW, FULLY_CONNECTED_VIEW, type AsFullyConnected } from "./sparse-as-fully-connected.js";
 import { isTwoFour, weightDensity } from "./sparse-weights.js";
 
 /**
@@ -25,16 +25,16 @@ import { isTwoFour, weightDensity } from "./sparse-weights.js";
  * FULLY_CONNECTED (random masks; bench/sparse.ts has the LeNet-300-100 table):
  * - int8, batch 1: CSR 6.5 us vs dense 7.8 us at density 0.10, 11.6 vs 7.9 at 0.20: break-even ~0.12.
  *   Batch 16: 54 vs 73 us at 0.05, 96 vs 72 at 0.10 (the dense GEMM reuses each weight across rows; the CSR
- *   kernel gathers per row): ~0.07.
+ *   kernel gathers per row): ~0.07. A 1x1 conv has one row per pixel, so it uses the batched figure.
  * - f32: the CSR kernel wins at every density measured, 1.0 included (69 vs 144 us at batch 1), because the
- *   dense f32 FULLY_CONNECTED copies its whole weight matrix into WASM memory on every call. Routing dense
- *   layers through CSR would hide that rather than fix it, so only pruned layers (at most 70% kept) are routed.
+ *   dense f32 FULLY_CONNECTED is slow at batch 1 (its GEMM packs the whole weight matrix on every call). Routing
+ *   dense layers through CSR would hide that rather than fix it, so only pruned layers (at most 70% kept) go.
  *   2:4 weights go to CSR too: at batch 1 the CSR kernel beats the 2:4 one (36 vs 63 us), at batch 16 they tie;
  *   the 2:4 kernel runs when f32MaxDensity is set below 0.5.
  */
 export interface SparsePolicy {
   int8MaxDensity: number;
-  /** The same for more than one row per invoke. */
+  /** The same for more than one row per invoke (batches, or a 1x1 conv's pixels). */
   int8MaxDensityBatched: number;
   f32MaxDensity: number;
 }
@@ -51,23 +51,15 @@ interface SparseInt8 {
   fast: CsrFullyConnectedWasm | null | undefined;
 }
 
-/** The constant weights of a FULLY_CONNECTED of this dtype, or null when the dense kernel should decide (and report). */
-function constantWeights(ctx: PrepareContext, dtype: "i8" | "f32"): Int8Array | Float32Array | null {
-  if (ctx.op.inputs.length < 2) return null;
-  const w = ctx.optionalInput(1);
-  const x = ctx.optionalInput(0);
-  if (!w || !x || !w.data || w.dtype !== dtype || x.dtype !== dtype || w.shape.length !== 2) return null;
-  return dtype === "i8" ? ctx.constantInt8(w) : ctx.constantFloat32(w);
-}
-
-function int8Kernel(dense: OpKernel, policy: SparsePolicy): OpKernel<Routed<SparseInt8>> {
+function int8Kernel(dense: OpKernel, view: AsFullyConnected, policy: SparsePolicy): OpKernel<Routed<SparseInt8>> {
   return {
-    prepare(ctx) {
-      const w = constantWeights(ctx, "i8") as Int8Array | null;
-      if (w === null) return { sparse: false, dense: dense.prepare(ctx) };
-      const params = fullyConnectedInt8Reference.prepare(ctx);
+    prepare(ctx: PrepareContext) {
+      const d = dense.prepare(ctx);
+      const params = view.int8(ctx);
+      if (params === null || params.filterOffset !== 0) return { sparse: false, dense: d };
+      const w = ctx.constantInt8(ctx.input(1));
       const maxDensity = params.batches > 1 ? policy.int8MaxDensityBatched : policy.int8MaxDensity;
-      if (params.filterOffset !== 0 || weightDensity(w) > maxDensity) return { sparse: false, dense: dense.prepare(ctx) };
+      if (weightDensity(w) > maxDensity) return { sparse: false, dense: d };
       const csr = toCsrInt8(w, params.outDepth, params.accumDepth);
       checkSparseFullyConnected(params, csr);
       const b = ctx.optionalInput(2);
@@ -83,15 +75,15 @@ function int8Kernel(dense: OpKernel, policy: SparsePolicy): OpKernel<Routed<Spar
   };
 }
 
-function f32Kernel(dense: OpKernel, policy: SparsePolicy): OpKernel<Routed<SparseFullyConnectedF32>> {
+function f32Kernel(dense: OpKernel, view: AsFullyConnected, policy: SparsePolicy): OpKernel<Routed<SparseFullyConnectedF32>> {
   return {
-    prepare(ctx) {
-      const geometry = dense.prepare(ctx) as FullyConnectedF32Params;
-      const w = constantWeights(ctx, "f32") as Float32Array | null;
-      if (w === null) return { sparse: false, dense: geometry };
-      const density = weightDensity(w);
-      const format = density <= policy.f32MaxDensity ? "csr" : isTwoFour(w, geometry.accumDepth) ? "2:4" : null;
-      return format === null ? { sparse: false, dense: geometry } : { sparse: true, params: prepareSparseFullyConnectedF32(geometry, w, format) };
+    prepare(ctx: PrepareContext) {
+      const d = dense.prepare(ctx);
+      const geometry = view.f32(ctx);
+      if (geometry === null) return { sparse: false, dense: d };
+      const w = ctx.constantFloat32(ctx.input(1));
+      const format = weightDensity(w) <= policy.f32MaxDensity ? "csr" : isTwoFour(w, geometry.accumDepth) ? "2:4" : null;
+      return format === null ? { sparse: false, dense: d } : { sparse: true, params: prepareSparseFullyConnectedF32(geometry, w, format) };
     },
     eval(r, io: OpIo) {
       if (!r.sparse) return dense.eval(r.dense, io);
@@ -100,18 +92,27 @@ function f32Kernel(dense: OpKernel, policy: SparsePolicy): OpKernel<Routed<Spars
   };
 }
 
+const ROUTED: { kind: string; view: AsFullyConnected }[] = [
+  { kind: "FULLY_CONNECTED", view: FULLY_CONNECTED_VIEW },
+  { kind: "CONV_2D", view: CONV_1X1_VIEW },
+];
+
 /** The dense kernels this module wraps (whatever was registered when it loaded: WASM or reference). */
-const denseKernels = { i8: findKernel("FULLY_CONNECTED", "i8")!, f32: findKernel("FULLY_CONNECTED", "f32")! };
+const denseKernels = new Map(ROUTED.flatMap(({ kind }) => (["i8", "f32"] as const).map((dtype) => [`${kind}/${dtype}`, findKernel(kind, dtype)!] as const)));
 
 /**
- * true: pruned FULLY_CONNECTED layers run on the sparse kernels (the default); false: the dense kernels.
- * Models prepared before the call keep the kernels they were prepared with.
+ * true: pruned layers run on the sparse kernels (the default); false: the dense kernels. Models prepared before
+ * the call keep the kernels they were prepared with.
  */
 export function useSparseKernels(on: boolean, policy: Partial<SparsePolicy> = {}): void {
   const p = { ...DEFAULT_SPARSE_POLICY, ...policy };
   const int8 = on && process.env.DIETML_INT8_KERNELS !== "reference";
-  registerKernel("FULLY_CONNECTED", "i8", int8 ? int8Kernel(denseKernels.i8, p) : denseKernels.i8);
-  registerKernel("FULLY_CONNECTED", "f32", on ? f32Kernel(denseKernels.f32, p) : denseKernels.f32);
+  for (const { kind, view } of ROUTED) {
+    const denseI8 = denseKernels.get(`${kind}/i8`)!;
+    const denseF32 = denseKernels.get(`${kind}/f32`)!;
+    registerKernel(kind, "i8", int8 ? int8Kernel(denseI8, view, p) : denseI8);
+    registerKernel(kind, "f32", on ? f32Kernel(denseF32, view, p) : denseF32);
+  }
 }
 
 useSparseKernels(process.env.DIETML_SPARSE_KERNELS !== "off");
