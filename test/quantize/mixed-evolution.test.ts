@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ArgumentError } from "../../src/errors/index.js";
 import type { BitAssignment } from "../../src/quantize/mixed/assignment.js";
 import { searchMixedEvolution, type MixedCostModel } from "../../src/quantize/mixed/evolution.js";
+import { latencyFromTable } from "../../src/quantize/mixed/latency-model.js";
 import { bestUnder, dominates } from "../../src/quantize/mixed/pareto.js";
 import { Rng } from "../../src/tensor/index.js";
 
@@ -59,5 +60,11 @@ describe("searchMixedEvolution", () => {
   it("a budget below the all-narrowest model is a typed error naming both sizes", () => {
     expect(() => searchMixedEvolution(cost, { budgetBytes: 5000, rng: new Rng(1) })).toThrow(ArgumentError);
     expect(() => searchMixedEvolution(cost, { budgetBytes: 5000, rng: new Rng(1) })).toThrow(/budget of 5000 bytes.*is 11725 bytes/);
+  });
+
+  it("latency table: int8 time plus each packed layer's unpack time at its width (activation bits cost nothing)", () => {
+    const latency = latencyFromTable({ int8Ms: 1, unpackMs: [{ 4: 0.1, 2: 0.2 }, { 4: 0.01, 2: 0.02 }] });
+    expect(latency({ weights: [8, 8], activations: [4, 4] })).toBe(1);
+    expect(latency({ weights: [4, 2], activations: [8, 8] })).toBeCloseTo(1.12, 12);
   });
 });

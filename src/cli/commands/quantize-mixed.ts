@@ -5,18 +5,21 @@
  *   default 8,4) per weighted layer; each candidate is quantized, written as .tflite (its bytes are the size)
  *   and run by the int8 engine on the last --search-count training images (its accuracy). The chosen point
  *   is written with 4/2-bit weights packed as TFLite INT4/INT2. The search ranks by --search-metric: top-1
- *   agreement with the float model (default) or top-1 accuracy on the labels; both are reported.
+ *   agreement with the float model (default) or top-1 accuracy on the labels; both are reported. Latency per
+ *   point is modelled from engine timings (latency-model.ts) and can be bounded with --latency-budget-ms.
  * greedy: the earlier sensitivity search over weight bits only (float simulation, weights on b-bit grids in
  *   int8 containers; its sizes are packed weight+bias bytes, not file bytes).
  */
 import { ArgumentError } from "../../errors/index.js";
 import type { Graph } from "../../graph/index.js";
 import {
-  CALIBRATION_DATASETS, calibrate, graphAccuracy, quantizePtq, searchMixedPrecision, withWeightBits, type CalibrationData, type CalibrationMethod,
+  CALIBRATION_DATASETS, calibrate, graphAccuracy, quantizePtq, searchMixedPrecision, weightedOps, withWeightBits, type CalibrationData, type CalibrationMethod,
 } from "../../quantize/index.js";
 import { engineCostModel, SEARCH_METRICS, type SearchMetric } from "../../quantize/mixed/cost-model.js";
 import { searchMixedEvolution } from "../../quantize/mixed/evolution.js";
+import { latencyFromTable, measureLatencyTable } from "../../quantize/mixed/latency-model.js";
 import { quantizeAssignment } from "../../quantize/mixed/quantize-assignment.js";
+import { uniformAssignment } from "../../quantize/mixed/assignment.js";
 import { Rng } from "../../tensor/index.js";
 import type { CliIo } from "../io.js";
 
@@ -32,6 +35,7 @@ export interface MixedCliOptions {
   search: (typeof MIXED_SEARCHES)[number];
   searchCount: number;
   searchMetric: SearchMetric;
+  latencyBudgetMs?: number;
   generations: number;
   population: number;
   seed: number;
@@ -45,6 +49,8 @@ export interface MixedPointReport {
   searchAccuracy: number;
   /** Top-1 agreement with the float model on the search images (evolution only). */
   floatAgreement?: number;
+  /** Modelled ms per inference with per-invoke unpacking of packed weights (evolution only). */
+  latencyMs?: number;
 }
 
 export interface MixedReport {
@@ -95,15 +101,17 @@ export function quantizeMixed(floatGraph: Graph, data: CalibrationData, opts: Mi
   const weightChoices = opts.bits ?? [8, 4, 2];
   io.stderr(`mixed precision (evolution, seed ${opts.seed}): weight bits ${weightChoices.join("/")}, activation bits ${opts.actBits.join("/")} per layer, file under ${budgetBytes} bytes, ranked by ${opts.searchMetric === "agreement" ? "top-1 agreement with the float model" : "top-1 accuracy"}, ${note}\n`);
   const ranges = calibrate(floatGraph, data.examples, { method: opts.calibration });
-  const cost = engineCostModel(floatGraph, ranges, search, { metric: opts.searchMetric });
+  const latency = measureLatencyTable(quantizeAssignment(floatGraph, ranges, uniformAssignment(weightedOps(floatGraph).length, 8)));
+  io.stderr(`latency model: int8 kernels ${(latency.int8Ms * 1000).toFixed(1)} us per inference on this engine, plus per-invoke unpacking of packed layers [${latency.unpackMs.map((u) => `${(u[4] * 1000).toFixed(1)}/${(u[2] * 1000).toFixed(1)}`).join(", ")}] us (4/2-bit)\n`);
+  const cost = engineCostModel(floatGraph, ranges, search, { metric: opts.searchMetric, latencyOf: latencyFromTable(latency) });
   const r = searchMixedEvolution(cost, {
-    budgetBytes, rng: new Rng(opts.seed), weightChoices, activationChoices: opts.actBits, population: opts.population, generations: opts.generations,
+    budgetBytes, ...(opts.latencyBudgetMs !== undefined ? { latencyBudgetMs: opts.latencyBudgetMs } : {}), rng: new Rng(opts.seed), weightChoices, activationChoices: opts.actBits, population: opts.population, generations: opts.generations,
     onGeneration: (g, evaluated, best) =>
       io.stderr(`generation ${g}: ${evaluated} assignments evaluated; best under budget ${best ? `${best.bytes} bytes, ${opts.searchMetric} ${(100 * best.accuracy).toFixed(2)}%` : "none yet"}\n`),
   });
   const point = (c: (typeof r.pareto)[number]): MixedPointReport => {
     const s = cost.scoresOf(c.assignment);
-    return { weights: c.assignment.weights, activations: c.assignment.activations, bytes: c.bytes, searchAccuracy: s.accuracy, floatAgreement: s.agreement };
+    return { weights: c.assignment.weights, activations: c.assignment.activations, bytes: c.bytes, searchAccuracy: s.accuracy, floatAgreement: s.agreement, latencyMs: c.latencyMs! };
   };
   const int8 = quantizeAssignment(floatGraph, ranges, r.best.assignment);
   return { int8, mixed: { search: "evolution", budgetBytes, bytesOf: "file", searchImages: n, metric: opts.searchMetric, evaluated: r.evaluated, best: point(r.best), pareto: r.pareto.map(point) } };
@@ -114,9 +122,12 @@ export function describeMixed(m: MixedReport): string[] {
   const lines = [
     `mixed precision (${m.search}) under ${m.budgetBytes} ${what}: weights [${m.best.weights.join(", ")}] activations [${m.best.activations.join(", ")}] bits per layer, ` +
       `${m.best.bytes} ${what}, on ${m.searchImages} search images: accuracy ${pct(m.best.searchAccuracy)}, agreement with float ${pct(m.best.floatAgreement)} (ranked by ${m.metric}; ${m.evaluated} assignments evaluated)`,
-    `pareto set by ${m.metric} (${what}, accuracy, agreement with float, weight bits / activation bits):`,
+    `pareto set by ${m.metric} (${what}, accuracy, agreement with float, modelled latency, weight bits / activation bits):`,
   ];
-  for (const p of m.pareto) lines.push(`  ${String(p.bytes).padStart(8)}  ${pct(p.searchAccuracy).padStart(7)}  ${pct(p.floatAgreement).padStart(7)}  w[${p.weights.join(",")}] a[${p.activations.join(",")}]`);
+  for (const p of m.pareto) {
+    const us = p.latencyMs === undefined ? "-" : `${(p.latencyMs * 1000).toFixed(1)} us`;
+    lines.push(`  ${String(p.bytes).padStart(8)}  ${pct(p.searchAccuracy).padStart(7)}  ${pct(p.floatAgreement).padStart(7)}  ${us.padStart(10)}  w[${p.weights.join(",")}] a[${p.activations.join(",")}]`);
+  }
   return lines;
 }
 

@@ -44,6 +44,7 @@ interface QuantizeOptions {
   population: number;
   searchCount: number;
   searchMetric: (typeof SEARCH_METRICS)[number];
+  latencyBudgetMs?: number;
   out: string;
   verify: boolean;
   json: boolean;
@@ -70,6 +71,7 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .option("--generations <n>", "with --mode mixed (evolution): generations after the first", parsePositiveInt("--generations"), 12)
     .option("--population <n>", "with --mode mixed (evolution): assignments per generation", parsePositiveInt("--population"), 20)
     .option("--search-count <n>", "with --mode mixed: training images (the last N) the search scores candidates on", parsePositiveInt("--search-count"), 1000)
+    .option("--latency-budget-ms <ms>", "with --mode mixed (evolution): bound on the modelled latency (int8 kernels on this engine + per-invoke unpacking of packed weights, as TFLite Micro does)", parsePositiveNumber("--latency-budget-ms"))
     .option("--search-metric <m>", "with --mode mixed (evolution): rank by top-1 agreement with the float model or by top-1 accuracy", parseChoice("--search-metric", SEARCH_METRICS), "agreement")
     .requiredOption("--out <file>", "the int8 .tflite to write")
     .option("--verify", "with a dataset: on the --eval test images, check that our engine re-reading the file matches the in-memory model bit for bit and that TFLite's interpreter agrees (values differing, max LSB)", false)

@@ -31,10 +31,26 @@ export function packLowBitInt8(values: Int8Array, bits: PackedBits): Uint8Array 
 /** Sign-extends `out.length` packed values into `out` (the scratch a kernel reads). */
 export function unpackLowBitInt8(packed: Uint8Array, bits: PackedBits, out: Int8Array): Int8Array {
   const perByte = 8 / bits;
-  const shiftBack = 32 - bits;
-  for (let i = 0; i < out.length; i++) {
-    const field = packed[(i / perByte) | 0]! >>> ((i % perByte) * bits);
-    out[i] = (field << shiftBack) >> shiftBack;
+  const whole = Math.floor(out.length / perByte);
+  // Whole bytes: shift each field to the top of an int32, then arithmetic-shift it back down (sign extension).
+  if (bits === 4) {
+    for (let j = 0; j < whole; j++) {
+      const b = packed[j]!;
+      out[2 * j] = (b << 28) >> 28;
+      out[2 * j + 1] = (b << 24) >> 28;
+    }
+  } else {
+    for (let j = 0; j < whole; j++) {
+      const b = packed[j]!;
+      out[4 * j] = (b << 30) >> 30;
+      out[4 * j + 1] = (b << 28) >> 30;
+      out[4 * j + 2] = (b << 26) >> 30;
+      out[4 * j + 3] = (b << 24) >> 30;
+    }
+  }
+  for (let i = whole * perByte; i < out.length; i++) {
+    const field = packed[whole]! >>> ((i % perByte) * bits);
+    out[i] = (field << (32 - bits)) >> (32 - bits);
   }
   return out;
 }
