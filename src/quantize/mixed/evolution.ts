@@ -87,11 +87,23 @@ export function searchMixedEvolution(cost: MixedCostModel, opts: EvolutionOption
   };
   const pick = (choices: readonly number[]) => choices[rng.int(choices.length)]!;
 
-  // First generation: every uniform assignment (the baselines a mixed point must beat), then random ones.
+  // First generation: every uniform assignment (the baselines a mixed point must beat), every one-layer change
+  // of a uniform weight width (each layer's sensitivity, as HAQ-style searches probe first), then random ones;
+  // the best popSize of them survive.
   const initial: BitAssignment[] = [];
   for (const w of wChoices) for (const a of aChoices) initial.push(uniformAssignment(L, w, a));
+  for (const w of wChoices) {
+    for (let k = 0; k < L; k++) {
+      for (const other of wChoices) {
+        if (other === w) continue;
+        const a = uniformAssignment(L, w, aChoices[0]!);
+        a.weights[k] = other;
+        initial.push(a);
+      }
+    }
+  }
   while (initial.length < popSize) initial.push({ weights: Array.from({ length: L }, () => pick(wChoices)), activations: Array.from({ length: L }, () => pick(aChoices)) });
-  let population = rankAll(initial.map(evaluate).map((c) => ({ c, violation: violation(c), rank: 0, crowding: 0 })));
+  let population = survivors(dedupe(initial.map(evaluate).map((c) => ({ c, violation: violation(c), rank: 0, crowding: 0 }))), popSize);
   const generations = opts.generations ?? 12;
   opts.onGeneration?.(0, cache.size, bestUnder([...cache.values()], opts.budgetBytes));
 
