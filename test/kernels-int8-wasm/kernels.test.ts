@@ -185,23 +185,29 @@ describe.skipIf(rt === null)("WASM int8 kernels vs reference", () => {
     expect(seen.perLane).toBeGreaterThan(5);
   });
 
-  it("FULLY_CONNECTED is bit-exact (symmetric weights in WASM; a weight zero point declines)", () => {
+  it("FULLY_CONNECTED is bit-exact, weight zero points included (folded into int16 weights)", () => {
     const rng = new Rng(13);
+    const offsetPaths = { rows4: 0, channels: 0 };
     for (let t = 0; t < CASES; t++) {
-      const batches = pick(rng, [1, 1, 2, 3, 5]);
+      // 33+ rows take the rows-across-lanes GEMM, fewer the channels-across-lanes one
+      const batches = pick(rng, [1, 1, 2, 3, 5, 33, 40]);
       const depth = pick(rng, [1, 3, 8, 17, 33, 64, 255]);
       const outDepth = pick(rng, [...CHANNELS, 12, 2]);
-      const p: FullyConnectedInt8Params = { batches, accumDepth: depth, outDepth, filterOffset: 0, ...quantParams(rng, outDepth, depth) };
+      const filterOffset = t % 3 === 0 ? 0 : -randomZeroPoint(rng);
+      const p: FullyConnectedInt8Params = { batches, accumDepth: depth, outDepth, filterOffset, ...quantParams(rng, outDepth, depth) };
       const input = randomInt8(rng, batches * depth);
       const filter = randomInt8(rng, outDepth * depth);
       const bias = randomBias(rng, outDepth);
       const want = new Int8Array(batches * outDepth);
       evalFullyConnectedInt8(p, input, filter, bias, want);
       const got = outputArray(rng, want.length);
-      evalFullyConnectedWasm(prepareFullyConnectedWasm(p, filter, bias)!, placeInput(rng, input), got);
-      expect(Array.from(got), JSON.stringify({ t, batches, depth, outDepth })).toEqual(Array.from(want));
+      const op = prepareFullyConnectedWasm(p, filter, bias)!;
+      if (filterOffset !== 0) offsetPaths[op.rows4 ? "rows4" : "channels"]++;
+      evalFullyConnectedWasm(op, placeInput(rng, input), got);
+      expect(Array.from(got), JSON.stringify({ t, batches, depth, outDepth, filterOffset })).toEqual(Array.from(want));
     }
-    expect(prepareFullyConnectedWasm({ batches: 1, accumDepth: 4, outDepth: 2, filterOffset: 3, ...quantParams(rng, 2, 4) }, new Int8Array(8), null)).toBeNull();
+    expect(offsetPaths.rows4).toBeGreaterThan(3);
+    expect(offsetPaths.channels).toBeGreaterThan(3);
   });
 
   it("requantizes accumulators at the int32 extremes exactly", () => {

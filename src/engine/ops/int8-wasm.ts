@@ -3,7 +3,7 @@
  * ones (src/kernels/int8-wasm) when build/wasm/int8.wasm is built, and makes int8 activations resident in that
  * module's memory so the kernels run in place. The reference kernel's prepare still validates and computes
  * the constants; the fast kernel packs them into WASM memory on its first eval (prepare allocates none
- * there). Ops the fast path does not cover (grouped conv, depth multiplier > 1, asymmetric FC weights) keep
+ * there). Ops the fast path does not cover (grouped conv, depth multiplier > 1) keep
  * the reference eval. DIETML_INT8_KERNELS=reference, or `useInt8Reference(true)`, forces the reference
  * path (bit-identical, slower).
  */

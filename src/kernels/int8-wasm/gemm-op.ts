@@ -17,9 +17,9 @@ export interface GemmOpSpec {
   /** Output rows (pixels, or batches for FULLY_CONNECTED) and channels. */
   m: number;
   n: number;
-  /** Reduction depth and the [n][k] int8 weights. */
+  /** Reduction depth and the [n][k] weights: int8, or int8 plus a weight zero point as int16 (in [-256, 255]). */
   k: number;
-  weights: Int8Array;
+  weights: Int8Array | Int16Array;
   bias: Int32Array | null;
   inputOffset: number;
   outputOffset: number;
@@ -56,8 +56,9 @@ export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
   // It takes accumulators already multiplied by 2^(leftShift+1) (requantUniformScaled): weights and bias are
   // scaled here, exactly (the bound keeps every partial sum times that power inside int32; int16 weights
   // hold 128 * 2^8).
-  const rows4 = uniform !== null && s.m >= ROWS4_MIN && s.shift.every((v) => v <= 7);
-  const scale = rows4 ? Int32Array.from(s.shift, (v) => 2 ** ((v > 0 ? v : 0) + 1)) : null;
+  const scaled = Int32Array.from(s.shift, (v) => 2 ** ((v > 0 ? v : 0) + 1));
+  const rows4 = uniform !== null && s.m >= ROWS4_MIN && s.shift.every((v) => v <= 7) && scaledFitInt16(s.weights, s.n, s.k, scaled);
+  const scale = rows4 ? scaled : null;
   const w = rt.place(packGemmWeights(s.weights, s.n, s.k, kp, scale));
   const q = rt.place(packRequant(scale ? bias.map((b, c) => b * scale[c]!) : bias, s.multiplier, s.shift));
   const u = uniform === null ? 0 : rt.place(uniform);
@@ -76,6 +77,17 @@ export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
   const op: GemmOp = { rt, m: s.m, k: s.k, kp, im2colRec, gemmRec, rows4 };
   freeWhenCollected(op, ptrs);
   return op;
+}
+
+/** Whether every weight times its channel's scale stays an int16. */
+function scaledFitInt16(weights: ArrayLike<number>, n: number, k: number, scale: Int32Array): boolean {
+  for (let c = 0; c < n; c++) {
+    for (let i = 0; i < k; i++) {
+      const v = weights[c * k + i]! * scale[c]!;
+      if (v < -32768 || v > 32767) return false;
+    }
+  }
+  return true;
 }
 
 export function evalGemmOp(op: GemmOp, input: Int8Array, output: Int8Array): void {

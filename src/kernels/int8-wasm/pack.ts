@@ -33,7 +33,7 @@ export function packRequant(bias: Int32Array, multiplier: Int32Array, shift: Int
 }
 
 /** bias[c] + inputOffset * sum_k w[c][k], wrapped to int32 like the reference's accumulator. */
-export function foldInputOffset(weights: Int8Array, n: number, k: number, bias: Int32Array | null, inputOffset: number): Int32Array {
+export function foldInputOffset(weights: ArrayLike<number>, n: number, k: number, bias: Int32Array | null, inputOffset: number): Int32Array {
   const out = new Int32Array(n);
   for (let c = 0; c < n; c++) {
     let sum = 0;
@@ -44,10 +44,10 @@ export function foldInputOffset(weights: Int8Array, n: number, k: number, bias: 
 }
 
 /**
- * GEMM weights [n][k] as int16 blocks of 8 channels x pairs of k (see gemm in int8.entry.ts); kp = k rounded up
+ * GEMM weights [n][k] (int8, or int16 for int8 weights with their zero point folded in) as int16 blocks of 8 channels x pairs of k (see gemm in int8.entry.ts); kp = k rounded up
  * to even; each channel's weights times scale[c] when given (the caller keeps them inside int16).
  */
-export function packGemmWeights(weights: Int8Array, n: number, k: number, kp: number, scale: Int32Array | null = null): Int16Array {
+export function packGemmWeights(weights: ArrayLike<number>, n: number, k: number, kp: number, scale: Int32Array | null = null): Int16Array {
   const blocks = paddedChannels(n) / 8;
   const out = new Int16Array(blocks * kp * 8);
   for (let blk = 0; blk < blocks; blk++) {
@@ -94,9 +94,9 @@ export function packDepthwisePairs(weights: Int8Array, taps: number, c: number):
 
 /**
  * Largest |accumulator| per channel: |bias| + 255 * sum_k |w[c][k]| (an input value minus its zero point lies
- * in [-255, 255]). [n][k] weights.
+ * in [-255, 255]). [n][k] weights (with any weight zero point already folded in).
  */
-export function accumulatorBound(weights: Int8Array, n: number, k: number, bias: Int32Array | null): Float64Array {
+export function accumulatorBound(weights: ArrayLike<number>, n: number, k: number, bias: Int32Array | null): Float64Array {
   const out = new Float64Array(n);
   for (let c = 0; c < n; c++) {
     let sum = 0;
