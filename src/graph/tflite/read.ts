@@ -3,11 +3,12 @@
  * (see flat-reader.ts) and the result passes validateGraph, so what comes back is safe to walk.
  */
 import { ArgumentError, FileFormatError, UnsupportedError } from "../../errors/index.js";
-import { elementCount } from "../dtype.js";
+import { bitsPerElement, elementCount } from "../dtype.js";
 import type { Graph, GraphMetadata, GraphOp, GraphSignature, GraphTensor, QuantParams } from "../ir.js";
 import { validateGraph } from "../topology.js";
 import { FlatReader, type FlatTable } from "./flat-reader.js";
 import { readOptions } from "./read-options.js";
+import { densifyTensor } from "./read-sparsity.js";
 import { CUSTOM_OPERATOR_CODE, FILE_IDENTIFIER, SCHEMA_VERSION, dtypeFromTensorType, operatorName } from "./schema.js";
 
 /** Tensors larger than this many elements cannot be indexed by TFLite's int32 sizes either. */
@@ -141,12 +142,6 @@ function readTensor(t: FlatTable, index: number, buffers: BufferTable): GraphTen
   if (elementCount(shape) > MAX_ELEMENTS) {
     t.r.fail(t.pos, `${t.path}: ${label} has ${elementCount(shape)} elements (shape [${shape.join(", ")}]), more than 2^31-1`);
   }
-  if (t.has(6)) {
-    throw new UnsupportedError(
-      `${t.r.file}: ${label} is stored sparse; dietml reads dense tensors only`,
-      "convert the model without sparsity (or densify it) before importing",
-    );
-  }
   const tensor: GraphTensor = { index, name, shape, dtype };
   const signature = t.int32Vector(7, "shape_signature");
   if (signature !== undefined) tensor.shapeSignature = signature;
@@ -154,7 +149,9 @@ function readTensor(t: FlatTable, index: number, buffers: BufferTable): GraphTen
   const q = quant && readQuant(quant, label);
   if (q) tensor.quant = q;
   const data = buffers.get(t.uint32(2, "buffer"), `${t.path} (${label})`);
-  if (data) tensor.data = data;
+  const sparsity = t.table(6, "sparsity");
+  if (sparsity) tensor.data = densifyTensor(sparsity, shape, bitsPerElement(dtype), data, label);
+  else if (data) tensor.data = data;
   if (t.bool(5, "is_variable")) tensor.isVariable = true;
   return tensor;
 }
