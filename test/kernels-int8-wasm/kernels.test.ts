@@ -92,6 +92,31 @@ describe.skipIf(rt === null)("WASM int8 kernels vs reference", () => {
     expect(checked).toBeGreaterThan(CASES / 2);
   });
 
+  it("grouped CONV_2D is bit-exact (one GEMM per group on its channel slice)", () => {
+    const rng = new Rng(17);
+    let checked = 0;
+    for (let t = 0; t < 50; t++) {
+      const groups = pick(rng, [2, 3, 4]);
+      const filterInC = pick(rng, [1, 2, 3, 5, 8, 17]);
+      const perGroup = pick(rng, [1, 2, 3, 5, 8]);
+      const inC = groups * filterInC, outC = groups * perGroup;
+      const s = spatialSpec(rng, inC, (fh, fw) => [outC, fh, fw, filterInC], outC);
+      if (!s.valid) continue;
+      const g = prepareConv2dGeometry("CONV_2D", s);
+      const p: Conv2dInt8Params = { ...g, ...quantParams(rng, outC, g.filterH * g.filterW * filterInC) };
+      const input = randomInt8(rng, g.batches * g.inH * g.inW * inC);
+      const filter = randomInt8(rng, outC * g.filterH * g.filterW * filterInC);
+      const bias = randomBias(rng, outC);
+      const want = new Int8Array(g.batches * g.outH * g.outW * outC);
+      evalConv2dInt8(p, input, filter, bias, want);
+      const got = outputArray(rng, want.length);
+      evalConv2dWasm(prepareConv2dWasm(p, filter, bias)!, placeInput(rng, input), got);
+      expect(Array.from(got), JSON.stringify({ t, groups, filterInC, perGroup, filter: s.filterShape, w: s.window })).toEqual(Array.from(want));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(25);
+  });
+
   it("CONV_2D is bit-exact on first-layer shapes (3x3, 3 channels, stride 2, many rows: int8 im2col span path)", () => {
     const rng = new Rng(23);
     for (let t = 0; t < 24; t++) {
@@ -119,12 +144,12 @@ describe.skipIf(rt === null)("WASM int8 kernels vs reference", () => {
     }
   });
 
-  it("DEPTHWISE_CONV_2D is bit-exact (multiplier 1 in WASM; other multipliers decline)", () => {
+  it("DEPTHWISE_CONV_2D is bit-exact (depth multipliers 1, 2, 3: channels repeated, then multiplier 1)", () => {
     const rng = new Rng(12);
     let checked = 0;
     for (let t = 0; t < CASES; t++) {
       const c = pick(rng, CHANNELS);
-      const multiplierOf = rng.uniform() < 0.15 ? 2 : 1;
+      const multiplierOf = rng.uniform() < 0.3 ? pick(rng, [2, 3]) : 1;
       const outC = c * multiplierOf;
       const s = spatialSpec(rng, c, (fh, fw) => [1, fh, fw, outC], outC);
       if (!s.valid) continue;
@@ -133,16 +158,12 @@ describe.skipIf(rt === null)("WASM int8 kernels vs reference", () => {
       const filter = randomInt8(rng, g.filterH * g.filterW * outC);
       const bias = randomBias(rng, outC);
       const op = prepareDepthwiseConv2dWasm(p, filter, bias);
-      if (multiplierOf !== 1) {
-        expect(op).toBeNull();
-        continue;
-      }
       const input = randomInt8(rng, g.batches * g.inH * g.inW * c);
       const want = new Int8Array(g.batches * g.outH * g.outW * outC);
       evalDepthwiseConv2dInt8(p, input, filter, bias, want);
       const got = outputArray(rng, want.length);
       evalDepthwiseConv2dWasm(op!, placeInput(rng, input), got);
-      expect(Array.from(got), JSON.stringify({ t, c, filter: s.filterShape, w: s.window })).toEqual(Array.from(want));
+      expect(Array.from(got), JSON.stringify({ t, c, multiplierOf, filter: s.filterShape, w: s.window })).toEqual(Array.from(want));
       checked++;
     }
     expect(checked).toBeGreaterThan(CASES / 2);

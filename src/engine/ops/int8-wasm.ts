@@ -3,9 +3,9 @@
  * ones (src/kernels/int8-wasm) when build/wasm/int8.wasm is built, and makes int8 activations resident in that
  * module's memory so the kernels run in place. The reference kernel's prepare still validates and computes
  * the constants; the fast kernel packs them into WASM memory on its first eval (prepare allocates none
- * there). Ops the fast path does not cover (grouped conv, depth multiplier > 1) keep
- * the reference eval. DIETML_INT8_KERNELS=reference, or `useInt8Reference(true)`, forces the reference
- * path (bit-identical, slower).
+ * there). Grouped convs, depth multipliers > 1 and FC weight zero points run there too.
+ * DIETML_INT8_KERNELS=reference, or `useInt8Reference(true)`, forces the reference path (bit-identical,
+ * slower).
  */
 import type { PoolInt8Params } from "../../kernels/int8/average-pool.js";
 import type { Conv2dInt8Params } from "../../kernels/int8/conv2d.js";

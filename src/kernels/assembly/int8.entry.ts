@@ -5,4 +5,5 @@ export { extendInt8, im2col, im2colInt8, gemm, packRows4, packRows4Int8, gemmRow
 export { depthwise } from "./int8-depthwise";
 export { depthwisePadded } from "./int8-depthwise-padded";
 export { averagePool } from "./int8-pool";
+export { remapChannels } from "./int8-remap";
 export { csrFullyConnected } from "./int8-sparse";

@@ -1,6 +1,10 @@
-/** DEPTHWISE_CONV_2D int8 in WASM (depth multiplier 1; other multipliers fall back to the reference). */
+/**
+ * DEPTHWISE_CONV_2D int8 in WASM. A depth multiplier M > 1 first repeats each input channel M times (output
+ * channel o reads input channel o / M), which makes it a multiplier-1 depthwise over outC channels.
+ */
 import type { DepthwiseConv2dInt8Params } from "../int8/depthwise-conv2d.js";
 import { accumulatorBound, foldInputOffset, packDepthwisePairs, packRequant, packUniformRequant, paddedChannels, transposeTaps } from "./pack.js";
+import { prepareChannelRemap, runChannelRemap, type ChannelRemap } from "./remap.js";
 import { copyBack, inputAddress, outputAddress } from "./resident.js";
 import { freeWhenCollected, int8Runtime, type Int8Runtime } from "./runtime.js";
 
@@ -9,6 +13,8 @@ export interface DepthwiseWasm {
   rec: number;
   /** Bytes of the zero-point-framed copy of the input (0: the kernel that handles borders in place runs). */
   framedBytes: number;
+  /** Repeats input channels for a depth multiplier > 1 (null: multiplier 1). */
+  repeat: ChannelRemap | null;
 }
 
 /**
@@ -21,8 +27,10 @@ export type DepthwiseLayout = "auto" | "framed" | "inPlace";
 
 export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter: Int8Array, bias: Int32Array | null, layout: DepthwiseLayout = "auto"): DepthwiseWasm | null {
   const rt = int8Runtime();
-  if (rt === null || p.depthMultiplier !== 1) return null;
+  if (rt === null) return null;
   const c = p.outC;
+  const m = p.depthMultiplier;
+  const repeat = m === 1 ? null : prepareChannelRemap(rt, p.batches * p.inH * p.inW, p.inC, c, (j) => Math.floor(j / m));
   const q = rt.place(packRequant(bias ?? new Int32Array(c), p.outputMultiplier, p.outputShift));
   // Interior pixels see every tap: their bias absorbs inputOffset * sum of the channel's taps.
   const folded = new Int32Array(paddedChannels(c));
@@ -61,7 +69,7 @@ export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter:
     p.padTop, p.padLeft, p.inputOffset, paddedChannels(c), uniform === null ? 0 : 1, q, oc, fb, to, tapCount, pw, p.outputShift.some((v) => v > 0) ? 1 : 0, zpRow, ky, kx, addrs, uq,
     framed?.width ?? 0, framed?.height ?? 0, fo, po,
   ));
-  const op = { rt, rec, framedBytes: framed ? framedBytes(p) : 0 };
+  const op = { rt, rec, framedBytes: framed ? framedBytes(p) : 0, repeat };
   freeWhenCollected(op, [q, rec, fb, to, pw, oc, zpRow, ky, kx, addrs, uq, fo, po].filter((x) => x !== 0));
   return op;
 }
@@ -69,7 +77,8 @@ export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter:
 export function evalDepthwiseConv2dWasm(op: DepthwiseWasm, input: Int8Array, output: Int8Array): void {
   const rt = op.rt;
   rt.resetScratch();
-  const x = inputAddress(rt, input);
+  const x0 = inputAddress(rt, input);
+  const x = op.repeat ? runChannelRemap(op.repeat, x0) : x0;
   const y = outputAddress(rt, output);
   if (op.framedBytes > 0) rt.exports.depthwisePadded(op.rec, x, y, rt.scratch(op.framedBytes));
   else rt.exports.depthwise(op.rec, x, y);

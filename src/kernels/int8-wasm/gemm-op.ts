@@ -29,6 +29,8 @@ export interface GemmOpSpec {
   actMax: number;
   /** im2col geometry (null: each output row is the next k input values, widened in one pass). */
   window: WindowRecord | null;
+  /** Bytes between output rows (default n: a grouped conv writes its channel slice of wider rows). */
+  ldo?: number;
 }
 
 export interface WindowRecord {
@@ -63,7 +65,7 @@ export function prepareGemmOp(rt: Int8Runtime, s: GemmOpSpec): GemmOp {
   const q = rt.place(packRequant(scale ? bias.map((b, c) => b * scale[c]!) : bias, s.multiplier, s.shift));
   const u = uniform === null ? 0 : rt.place(uniform);
   const oc = rt.outputConstants(s.outputOffset, s.actMin, s.actMax);
-  const gemmRec = rt.place(Int32Array.of(s.m, kp, s.n, s.n, w, q, oc, s.shift.some((v) => v > 0) ? 1 : 0, u));
+  const gemmRec = rt.place(Int32Array.of(s.m, kp, s.n, s.ldo ?? s.n, w, q, oc, s.shift.some((v) => v > 0) ? 1 : 0, u));
   const ptrs = uniform === null ? [w, q, oc, gemmRec] : [w, q, u, oc, gemmRec];
   let im2colRec = 0;
   // Rows can be read straight from the widened input only when they are contiguous and of even length.
@@ -95,6 +97,13 @@ export function evalGemmOp(op: GemmOp, input: Int8Array, output: Int8Array): voi
   rt.resetScratch();
   const x = inputAddress(rt, input);
   const y = outputAddress(rt, output);
+  runGemmOp(op, x, y);
+  copyBack(rt, y, output);
+}
+
+/** The kernels of one GEMM op on operands already in WASM memory (scratch must have been reset this call). */
+export function runGemmOp(op: GemmOp, x: number, y: number): void {
+  const rt = op.rt;
   // Rows rounded up to a multiple of 4: the packing reads whole groups of rows.
   const groups = Math.ceil(op.m / 4);
   if (op.rows4) {
@@ -115,5 +124,4 @@ export function evalGemmOp(op: GemmOp, input: Int8Array, output: Int8Array): voi
     else rt.exports.im2col(op.im2colRec, x, a);
     rt.exports.gemm(op.gemmRec, a, y);
   }
-  copyBack(rt, y, output);
 }

@@ -19,6 +19,7 @@ export interface Int8Exports {
   im2colInt8(rec: number, input: number, a: number): void;
   extendInt8(src: number, dst: number, n: number): void;
   averagePool(rec: number, input: number, out: number): void;
+  remapChannels(rec: number, src: number, dst: number): void;
   outputConstants(oc: number, zp: number, actMin: number, actMax: number): void;
   requantUniformRun(u: number, src: number, dst: number, n: number): void;
   requantUniformScaledRun(u: number, src: number, dst: number, n: number): void;
