@@ -195,8 +195,8 @@ describe.skipIf(rt === null)("WASM int8 kernels vs reference", () => {
       for (const layout of ["framed", "inPlace"] as const) {
         const op = prepareDepthwiseConv2dWasm(p, filter, bias, layout)!;
         expect(op.framedBytes > 0).toBe(layout === "framed");
-        // record field 16: whether the per-channel (uniform) requantization was proven exact
-        if (layout === "framed") seen[rt!.i32(op.rec, 17)[16] ? "uniform" : "perLane"]++;
+        // record field 33: whether the framed kernel requantizes per vector (bound proven, weights prescaled)
+        if (layout === "framed") seen[rt!.i32(op.rec, 34)[33] ? "uniform" : "perLane"]++;
         const got = outputArray(rng, want.length);
         evalDepthwiseConv2dWasm(op, placeInput(rng, input), got);
         expect(Array.from(got), JSON.stringify({ t, layout, c, filter: s.filterShape, w: s.window })).toEqual(Array.from(want));

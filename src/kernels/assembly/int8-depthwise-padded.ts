@@ -2,37 +2,50 @@
 // is first copied into a frame of the input zero point (whose products the folded bias cancels, as the
 // reference's skipped taps contribute nothing), so every output pixel takes the four-pixel path; groups of
 // four run across row ends (each pixel's window origin comes from a table made at prepare).
-import { GROUP_BYTES, finish, requantUniform, storeTile4 } from "./int8-requant";
+import { GROUP_BYTES, finish, requantUniformScaled, storeTile4 } from "./int8-requant";
 import { rd } from "./int8-record";
 
-// 4x4 transpose of int32 lanes (4 pixels x 4 channels -> one vector per channel), requantized per channel,
-// stored for `rows` pixels (ldo bytes apart) and n channels.
-@inline function requantStoreQuad(a: v128, b: v128, c: v128, d: v128, u: usize, dst: usize, ldo: usize, oc: usize, rows: i32, n: i32): void {
-  const u0 = i8x16.shuffle(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
-  const u1 = i8x16.shuffle(a, b, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
-  const u2 = i8x16.shuffle(c, d, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
-  const u3 = i8x16.shuffle(c, d, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
-  const t0 = requantUniform(i8x16.shuffle(u0, u2, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), u);
-  const t1 = requantUniform(i8x16.shuffle(u0, u2, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), u + 64);
-  const t2 = requantUniform(i8x16.shuffle(u1, u3, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), u + 128);
-  const t3 = requantUniform(i8x16.shuffle(u1, u3, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), u + 192);
-  storeTile4(dst, ldo, t0, t1, t2, t3, oc, rows, n);
+// 4x4 transpose of int32 lanes: 4 pixels x 4 channels -> one vector per channel.
+@inline function transposeLo(a: v128, b: v128): v128 {
+  return i8x16.shuffle(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+}
+
+@inline function transposeHi(a: v128, b: v128): v128 {
+  return i8x16.shuffle(a, b, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+}
+
+@inline function low64(a: v128, b: v128): v128 {
+  return i8x16.shuffle(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+}
+
+@inline function high64(a: v128, b: v128): v128 {
+  return i8x16.shuffle(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+}
+
+// Four pixels x four channels of accumulators holding acc * 2^(leftShift+1) (weights and bias scaled at
+// prepare) requantized per channel (requantUniformScaled), stored for `rows` pixels (ldo bytes apart) and n
+// channels.
+@inline function requantStoreQuadScaled(a: v128, b: v128, c: v128, d: v128, u: usize, dst: usize, ldo: usize, oc: usize, rows: i32, n: i32): void {
+  const u0 = transposeLo(a, b), u1 = transposeHi(a, b), u2 = transposeLo(c, d), u3 = transposeHi(c, d);
+  storeTile4(dst, ldo, requantUniformScaled(low64(u0, u2), u), requantUniformScaled(high64(u0, u2), u + 64), requantUniformScaled(low64(u1, u3), u + 128), requantUniformScaled(high64(u1, u3), u + 192), oc, rows, n);
 }
 
 // Record: the depthwise record (int8-depthwise.ts) and, from field 29: padded width and height (pixels),
-// tap offsets in the padded image, pixel origins (bytes, pixels rounded up to 4 by repeating the last).
+// tap offsets in the padded image, pixel origins (bytes, pixels rounded up to 4 by repeating the last), scaled
+// (1: prepare proved the accumulator bound and multiplied weights and bias by 2^(leftShift+1) for
+// requantUniformScaled; 0: the per-lane requantization, exact for any int32, runs).
 // `padded`: scratch of paddedH * paddedW * c + 16 bytes.
 export function depthwisePadded(rec: usize, input: usize, out: usize, padded: usize): void {
   const batches = rd(rec, 0), inH = rd(rec, 1), inW = rd(rec, 2), c = rd(rec, 3);
   const outH = rd(rec, 4), outW = rd(rec, 5);
   const padT = rd(rec, 12), padL = rd(rec, 13), zp = <u8>(-rd(rec, 14));
-  const quads = rd(rec, 16) != 0;
   const q = <usize>rd(rec, 17), oc = <usize>rd(rec, 18), folded = <usize>rd(rec, 19);
   const tapCount = rd(rec, 21), pairs = <usize>rd(rec, 22);
   const left = rd(rec, 23) != 0;
   const u = <usize>rd(rec, 28);
   const pw = rd(rec, 29), ph = rd(rec, 30);
   const tapOffsets = <usize>rd(rec, 31), origins = <usize>rd(rec, 32);
+  const scaled = rd(rec, 33) != 0;
   const cp = rd(rec, 15);
   const pairStride = <usize>cp << 2;
   const pixels = outH * outW;
@@ -71,10 +84,10 @@ export function depthwisePadded(rec: usize, input: usize, out: usize, padded: us
           wp += pairStride;
         }
         const n = c - ch;
-        if (quads) {
+        if (scaled) {
           const uc = u + (<usize>ch << 6);
-          requantStoreQuad(a0, b0, c0, d0, uc, dst + <usize>ch, ldo, oc, rows, n);
-          if (n > 4) requantStoreQuad(a1, b1, c1, d1, uc + 256, dst + <usize>(ch + 4), ldo, oc, rows, n - 4);
+          requantStoreQuadScaled(a0, b0, c0, d0, uc, dst + <usize>ch, ldo, oc, rows, n);
+          if (n > 4) requantStoreQuadScaled(a1, b1, c1, d1, uc + 256, dst + <usize>(ch + 4), ldo, oc, rows, n - 4);
         } else {
           const qc = q + (<usize>(ch >> 2)) * GROUP_BYTES;
           finish(dst + <usize>ch, a0, a1, qc, n, oc, left);

@@ -31,11 +31,6 @@ export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter:
   const c = p.outC;
   const m = p.depthMultiplier;
   const repeat = m === 1 ? null : prepareChannelRemap(rt, p.batches * p.inH * p.inW, p.inC, c, (j) => Math.floor(j / m));
-  const q = rt.place(packRequant(bias ?? new Int32Array(c), p.outputMultiplier, p.outputShift));
-  // Interior pixels see every tap: their bias absorbs inputOffset * sum of the channel's taps.
-  const folded = new Int32Array(paddedChannels(c));
-  folded.set(foldInputOffset(transposeTaps(filter, p.filterH * p.filterW, c), c, p.filterH * p.filterW, bias, p.inputOffset));
-  const fb = rt.place(folded);
   const taps = p.filterH * p.filterW;
   const tapCount = taps + (taps & 1);
   const offsets = new Int32Array(tapCount);
@@ -44,7 +39,21 @@ export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter:
     offsets[t] = (Math.floor(tap / p.filterW) * p.dilationH * p.inW + (tap % p.filterW) * p.dilationW) * c;
   }
   const to = rt.place(offsets);
-  const pw = rt.place(packDepthwisePairs(filter, taps, c));
+  // Interior quads of pixels use the per-vector requantization, exact only under a bound on the accumulators.
+  const uniform = packUniformRequant(p.outputMultiplier, p.outputShift, accumulatorBound(transposeTaps(filter, taps, c), c, taps, bias));
+  const framed = layout === "framed" || (layout === "auto" && p.outH * p.outW >= 16 && framedBytes(p) <= FRAMED_MAX_BYTES) ? framedGeometry(p) : null;
+  // The framed kernel's per-vector requantization takes weights and bias times 2^(leftShift+1), as the
+  // rows-across-lanes GEMM does (gemm-op.ts): exact under the same bound, and int16 weights hold 128 * 2^8.
+  // Without it (no bound, or a left shift over 7) the framed kernel requantizes per lane.
+  const scaled = framed !== null && uniform !== null && p.outputShift.every((v) => v <= 7);
+  const scale = Int32Array.from(p.outputShift, (v) => (scaled ? 2 ** ((v > 0 ? v : 0) + 1) : 1));
+  const q = rt.place(packRequant(bias ?? new Int32Array(c), p.outputMultiplier, p.outputShift));
+  // Every window sees every tap (zero-point taps where it leaves the input): the bias absorbs inputOffset * sum
+  // of the channel's taps.
+  const folded = new Int32Array(paddedChannels(c));
+  folded.set(foldInputOffset(transposeTaps(filter, taps, c), c, taps, bias, p.inputOffset).map((b, ch) => b * scale[ch]!));
+  const fb = rt.place(folded);
+  const pw = rt.place(packDepthwisePairs(scaled ? Int16Array.from(filter, (w, i) => w * scale[i % c]!) : filter, taps, c));
   const oc = rt.outputConstants(p.outputOffset, p.actMin, p.actMax);
   // Border pixels: a row of the input zero point stands in for taps outside the input.
   const zpRow = rt.place(new Int8Array(paddedChannels(c) + 16).fill(-p.inputOffset));
@@ -58,16 +67,13 @@ export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter:
   const ky = rt.place(tapKy);
   const kx = rt.place(tapKx);
   const addrs = rt.alloc(tapCount * 4);
-  // Interior quads of pixels use the per-vector requantization, exact only under a bound on the accumulators.
-  const uniform = packUniformRequant(p.outputMultiplier, p.outputShift, accumulatorBound(transposeTaps(filter, taps, c), c, taps, bias));
   const uq = uniform === null ? 0 : rt.place(uniform);
-  const framed = layout === "framed" || (layout === "auto" && p.outH * p.outW >= 16 && framedBytes(p) <= FRAMED_MAX_BYTES) ? framedGeometry(p) : null;
   const fo = framed ? rt.place(framed.tapOffsets) : 0;
   const po = framed ? rt.place(framed.origins) : 0;
   const rec = rt.place(Int32Array.of(
     p.batches, p.inH, p.inW, c, p.outH, p.outW, p.filterH, p.filterW, p.strideH, p.strideW, p.dilationH, p.dilationW,
     p.padTop, p.padLeft, p.inputOffset, paddedChannels(c), uniform === null ? 0 : 1, q, oc, fb, to, tapCount, pw, p.outputShift.some((v) => v > 0) ? 1 : 0, zpRow, ky, kx, addrs, uq,
-    framed?.width ?? 0, framed?.height ?? 0, fo, po,
+    framed?.width ?? 0, framed?.height ?? 0, fo, po, scaled ? 1 : 0,
   ));
   const op = { rt, rec, framedBytes: framed ? framedBytes(p) : 0, repeat };
   freeWhenCollected(op, [q, rec, fb, to, pw, oc, zpRow, ky, kx, addrs, uq, fo, po].filter((x) => x !== 0));

@@ -77,7 +77,7 @@ export function transposeTaps(weights: Int8Array, taps: number, c: number): Int8
  * Depthwise taps [taps][c] by pairs of taps for the dot-product loop: pair j, block of 8 channels: 16 int16
  * [c0 tap 2j, c0 tap 2j+1, c1 tap 2j, ...]; an odd last tap pairs with zero weights.
  */
-export function packDepthwisePairs(weights: Int8Array, taps: number, c: number): Int16Array {
+export function packDepthwisePairs(weights: ArrayLike<number>, taps: number, c: number): Int16Array {
   const cp = paddedChannels(c);
   const pairs = Math.ceil(taps / 2);
   const out = new Int16Array(pairs * cp * 2);
