@@ -43,6 +43,15 @@ export const DEFAULT_SPARSE_POLICY: Readonly<SparsePolicy> = { int8MaxDensity: 0
 
 type Routed<S> = { sparse: false; dense: unknown } | { sparse: true; params: S };
 
+/** The op seen as a FULLY_CONNECTED, or null when it is not one or the view refuses it (the dense kernel, which accepted it, runs). */
+function viewOrNull<T>(see: () => T | null): T | null {
+  try {
+    return see();
+  } catch {
+    return null;
+  }
+}
+
 interface SparseInt8 {
   params: FullyConnectedInt8Params;
   csr: CsrInt8Matrix;
@@ -55,7 +64,7 @@ function int8Kernel(dense: OpKernel, view: AsFullyConnected, policy: SparsePolic
   return {
     prepare(ctx: PrepareContext) {
       const d = dense.prepare(ctx);
-      const params = view.int8(ctx);
+      const params = viewOrNull(() => view.int8(ctx));
       if (params === null || params.filterOffset !== 0) return { sparse: false, dense: d };
       const w = ctx.constantInt8(ctx.input(1));
       const maxDensity = params.batches > 1 ? policy.int8MaxDensityBatched : policy.int8MaxDensity;
@@ -79,7 +88,7 @@ function f32Kernel(dense: OpKernel, view: AsFullyConnected, policy: SparsePolicy
   return {
     prepare(ctx: PrepareContext) {
       const d = dense.prepare(ctx);
-      const geometry = view.f32(ctx);
+      const geometry = viewOrNull(() => view.f32(ctx));
       if (geometry === null) return { sparse: false, dense: d };
       const w = ctx.constantFloat32(ctx.input(1));
       const format = weightDensity(w) <= policy.f32MaxDensity ? "csr" : isTwoFour(w, geometry.accumDepth) ? "2:4" : null;
