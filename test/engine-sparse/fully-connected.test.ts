@@ -93,4 +93,17 @@ describe("float32 FULLY_CONNECTED on pruned weights", () => {
       }
     }
   }
+
+  it("models prepared from equal weights share one WASM copy; different weights of the same shape do not", () => {
+    useSparseKernels(true, { f32MaxDensity: 1 });
+    const a = prunedFcF32({ batch: 1, inDepth: 40, outDepth: 6, pattern: 0.75, seed: 11 });
+    const b = prunedFcF32({ batch: 1, inDepth: 40, outDepth: 6, pattern: 0.75, seed: 12 });
+    const first = prepareModel(a.graph).invoke([a.input]).outputs[0]!;
+    const again = prepareModel(a.graph).invoke([a.input]).outputs[0]!;
+    const other = prepareModel(b.graph).invoke([a.input]).outputs[0]!;
+    useSparseKernels(false);
+    const otherDense = prepareModel(b.graph).invoke([a.input]).outputs[0] as Float32Array;
+    expect(Array.from(again)).toEqual(Array.from(first));
+    expectClose(b.graph, a.input, other as Float32Array, otherDense);
+  });
 });

@@ -10,27 +10,61 @@ import type { FullyConnectedF32Params } from "./fully-connected.js";
 
 export type SparseFormat = "csr" | "2:4";
 
+/** B [in, n] -> C [out, n]. */
+type Product = (b: Float32Array, n: number) => Float32Array;
+
 export interface SparseFullyConnectedF32 {
   geometry: FullyConnectedF32Params;
   format: SparseFormat;
-  /** B [in, n] -> C [out, n]; bound on the first eval (WASM memory for the matrix is taken then, once). */
-  product: ((b: Float32Array, n: number) => Float32Array) | undefined;
-  makeProduct: () => (b: Float32Array, n: number) => Float32Array;
+  /** Bound on the first eval (WASM memory for the matrix is taken then, once). */
+  product: Product | undefined;
+  makeProduct: () => Product;
+}
+
+/**
+ * WASM copies of sparse matrices, by content. The f32 runtime keeps a prepared matrix for the whole process
+ * (it cannot free persistent memory), so a process that prepares the same pruned model many times (calibration,
+ * a mixed-precision search, a benchmark) must not copy it again each time: equal weights share one copy.
+ */
+const wasmCopies = new Map<string, { weights: Float32Array; product: Product }[]>();
+
+function contentKey(w: Float32Array, rows: number, cols: number, format: SparseFormat): string {
+  let h = 0x811c9dc5;
+  const bits = new Uint32Array(w.buffer, w.byteOffset, w.length);
+  for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ bits[i]!, 0x01000193);
+  return `${format} ${rows}x${cols} ${h >>> 0}`;
+}
+
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+function wasmProduct(weights: Float32Array, rows: number, cols: number, format: SparseFormat): Product | null {
+  const key = contentKey(weights, rows, cols, format);
+  const same = wasmCopies.get(key)?.find((c) => sameValues(c.weights, weights));
+  if (same) return same.product;
+  const prepared = format === "2:4" ? prepareSparse24Wasm(toSparse24(weights, rows, cols)) : prepareCsrWasm(toCsr(weights, rows, cols));
+  if (prepared === null) return null;
+  const product: Product = (b, n) => prepared.matmul(b, n);
+  wasmCopies.set(key, [...(wasmCopies.get(key) ?? []), { weights: weights.slice(), product }]);
+  return product;
+}
+
+function refProduct(weights: Float32Array, rows: number, cols: number, format: SparseFormat): Product {
+  if (format === "2:4") {
+    const a = toSparse24(weights, rows, cols);
+    return (b, n) => sparse24MatmulRef(a, b, n);
+  }
+  const a = toCsr(weights, rows, cols);
+  return (b, n) => csrMatmulRef(a, b, n);
 }
 
 export function prepareSparseFullyConnectedF32(geometry: FullyConnectedF32Params, weights: Float32Array, format: SparseFormat): SparseFullyConnectedF32 {
   const { outDepth: rows, accumDepth: cols } = geometry;
-  const makeProduct = (): ((b: Float32Array, n: number) => Float32Array) => {
-    const wasm = getKernelBackend() === "wasm";
-    if (format === "2:4") {
-      const a = toSparse24(weights, rows, cols);
-      const prepared = wasm ? prepareSparse24Wasm(a) : null;
-      return prepared ? (b, n) => prepared.matmul(b, n) : (b, n) => sparse24MatmulRef(a, b, n);
-    }
-    const a = toCsr(weights, rows, cols);
-    const prepared = wasm ? prepareCsrWasm(a) : null;
-    return prepared ? (b, n) => prepared.matmul(b, n) : (b, n) => csrMatmulRef(a, b, n);
-  };
+  const makeProduct = (): Product =>
+    (getKernelBackend() === "wasm" ? wasmProduct(weights, rows, cols, format) : null) ?? refProduct(weights, rows, cols, format);
   return { geometry, format, product: undefined, makeProduct };
 }
 
