@@ -2,7 +2,8 @@
  * Per-layer weight bit-widths, simulated: each weighted op's weights are rounded to a b-bit symmetric grid
  * (per channel for convs, per tensor for FC, as at 8 bits) and stored back as float, so the float engine
  * measures the accuracy such a model would have. Size counts packed weights (ceil(n * b / 8) bytes) plus the
- * int32 bias, per layer. This is the planning half of mixed precision: no sub-byte kernels run it yet.
+ * int32 bias, per layer. Used by the greedy search (search.ts); the evolutionary search quantizes for real
+ * (quantize-assignment.ts: packed INT4/INT2 weights the engine runs) and counts the written file's bytes.
  */
 import { constantAsFloat32, type Graph } from "../../graph/index.js";
 
