@@ -14,7 +14,7 @@ import { applyCodebook, checkClusterBits, kmeansQuantize, type KmeansInit } from
 import { compressibleLayers, settingFor } from "./layers.js";
 import { MaskedSgd } from "./masked-sgd.js";
 import { encodeModule, loadDecoded, type ClusterState } from "./model-codec.js";
-import { pruneIteratively, pruneNm, type PruneSpec } from "./prune-schedule.js";
+import { pruneIteratively, pruneNm, type PruneScheduleKind, type PruneSpec } from "./prune-schedule.js";
 import { density, type Mask } from "./prune.js";
 import { retrain, testAccuracy } from "./retrain.js";
 import { analyzeSensitivity, type SensitivityResult } from "./sensitivity.js";
@@ -26,6 +26,8 @@ export interface CompressOptions {
    */
   prune: { rates: PruneSpec } | { nm: [number, number] } | { auto: number };
   pruneSteps: number;
+  /** How pruning rates grow over the rounds (default "linear"). */
+  pruneSchedule?: PruneScheduleKind;
   /** Bits per layer (kind or path); layers without an entry stay unclustered. */
   clusterBits: ReadonlyMap<string, number>;
   init: KmeansInit;
@@ -87,12 +89,12 @@ export function compressModel(model: Module, data: TrainTestSplit, opts: Compres
   if ("auto" in opts.prune) {
     sensitivity = analyzeSensitivity(model, takeFirst(data.train, 5000), opts.prune.auto);
     log(`sensitivity analysis picked rates ${[...sensitivity.rates].map(([k, r]) => `${k}=${r}`).join(",")}`);
-    masks = pruneIteratively(model, sensitivity.rates, { steps: opts.pruneSteps, retrain: retrainWith });
+    masks = pruneIteratively(model, sensitivity.rates, { steps: opts.pruneSteps, schedule: opts.pruneSchedule, retrain: retrainWith });
   } else if ("nm" in opts.prune) {
     masks = pruneNm(model, ...opts.prune.nm);
     retrainWith(masks, 1);
   } else {
-    masks = pruneIteratively(model, opts.prune.rates, { steps: opts.pruneSteps, retrain: retrainWith });
+    masks = pruneIteratively(model, opts.prune.rates, { steps: opts.pruneSteps, schedule: opts.pruneSchedule, retrain: retrainWith });
   }
   const pruned = testAccuracy(model, data);
   log(`pruned: test accuracy ${pct(pruned)}`);

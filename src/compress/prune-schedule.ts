@@ -1,6 +1,8 @@
 /**
- * Iterative pruning (Han et al.): reach each layer's target rate in `steps` equal increments, retraining with
- * the masks held after every increment. A weight once pruned stays pruned (masks only shrink), and the final
+ * Iterative pruning (Han et al.): reach each layer's target rate in `steps` rounds, retraining with the masks
+ * held after every round. "linear" raises the rate in equal increments; "geometric" removes the same fraction
+ * of the remaining weights each round (kept fraction (1 - rate)^(round / steps)), so the last round does not
+ * cut a layer from 39% to 8% kept at once (linear, 3 rounds, rate 0.92) but from 19% to 8%. A weight once pruned stays pruned (masks only shrink), and the final
  * masks are returned for the later stages (clustering, encoding) to respect.
  */
 import type { Module } from "../nn/index.js";
@@ -9,9 +11,20 @@ import { applyMask, checkPruneRate, magnitudeMask, nmMask, type Mask } from "./p
 
 export type PruneSpec = ReadonlyMap<string, number>;
 
+export const PRUNE_SCHEDULES = ["linear", "geometric"] as const;
+export type PruneScheduleKind = (typeof PRUNE_SCHEDULES)[number];
+
+/** The pruning rate of `round` (1-based) of `steps` on the way to `rate`. */
+export function roundRate(rate: number, round: number, steps: number, schedule: PruneScheduleKind): number {
+  if (round >= steps) return rate;
+  return schedule === "linear" ? (rate * round) / steps : 1 - Math.pow(1 - rate, round / steps);
+}
+
 export interface PruneScheduleOptions {
   /** Number of prune -> retrain rounds (>= 1). */
   steps: number;
+  /** How the rate grows over the rounds (default "linear"). */
+  schedule?: PruneScheduleKind;
   /** Retrains with the masks of this round held (round is 1-based). */
   retrain?: (masks: ReadonlyMap<string, Mask>, round: number) => void;
 }
@@ -28,7 +41,7 @@ export function pruneIteratively(model: Module, spec: PruneSpec, opts: PruneSche
   for (let round = 1; round <= opts.steps; round++) {
     for (const [layer, rate] of rates) {
       const w = layer.weight.values;
-      const mask = magnitudeMask(w, (rate * round) / opts.steps);
+      const mask = magnitudeMask(w, roundRate(rate, round, opts.steps, opts.schedule ?? "linear"));
       const previous = masks.get(layer.name);
       if (previous !== undefined) for (let i = 0; i < mask.length; i++) mask[i]! &= previous[i]!;
       applyMask(w, mask);

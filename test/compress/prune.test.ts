@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { magnitudeMask, nmMask, density, checkPruneRate } from "../../src/compress/prune.js";
-import { pruneIteratively, pruneNm } from "../../src/compress/prune-schedule.js";
+import { pruneIteratively, pruneNm, roundRate } from "../../src/compress/prune-schedule.js";
 import { MaskedSgd } from "../../src/compress/masked-sgd.js";
 import { retrain } from "../../src/compress/retrain.js";
 import { ArgumentError } from "../../src/errors/index.js";
@@ -54,6 +54,14 @@ describe("iterative pruning with retraining", () => {
       }
       expect(moved).toBeGreaterThan(0);
     }
+  });
+
+  it("linear rounds add equal rates; geometric rounds remove the same fraction of what remains; both end at the target", () => {
+    expect([1, 2, 3].map((r) => roundRate(0.92, r, 3, "linear"))).toEqual([0.92 / 3, (0.92 * 2) / 3, 0.92]);
+    const kept = [1, 2, 3].map((r) => 1 - roundRate(0.92, r, 3, "geometric"));
+    expect(kept[2]).toBe(1 - 0.92);
+    expect(kept[0]!).toBeCloseTo(Math.cbrt(0.08), 12);
+    expect(kept[1]! / kept[0]!).toBeCloseTo(kept[0]!, 12);
   });
 
   it("2:4 pruning of a model leaves exactly half of each group", () => {
