@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import {
   channelPruneModel, checkClusterBits, checkPruneRate, compressModel, encodeModule, formatChannelTable, formatCompressTable, KMEANS_INITS,
-  parseLayerSpec, parseNmSpec, pruneChannels, type ChannelPruneReport, type CompressOptions, type KmeansInit,
+  parseLayerSpec, parseNmSpec, PRUNE_SCHEDULES, pruneChannels, type ChannelPruneReport, type PruneScheduleKind, type CompressOptions, type KmeansInit,
 } from "../../compress/index.js";
 import { loadFashionMnist } from "../../data/index.js";
 import { ArgumentError, UnsupportedError } from "../../errors/index.js";
@@ -20,6 +20,7 @@ interface CompressCliOptions {
   prune?: string;
   channelPrune?: string;
   pruneSteps: number;
+  pruneSchedule: PruneScheduleKind;
   clusterBits: string;
   init: KmeansInit;
   huffman: boolean;
@@ -42,6 +43,7 @@ export function registerCompress(program: Command, io: CliIo): void {
     .option("--prune <spec>", 'rate(s) in [0,1): "0.9", "fc=0.92,conv=0.6" or "fc1=0.92,fc2=0.91,fc3=0.74"; N:M such as "2:4"; or "auto[:points]" (per-layer rates from sensitivity analysis, default 1 point drop)')
     .option("--channel-prune <spec>", 'fraction of output channels to remove for real, per layer (e.g. "conv2=0.5,fc1=0.5"); the slimmer model is retrained for --retrain-epochs, then Deep Compression runs on it when --prune is given')
     .option("--prune-steps <n>", "prune -> retrain rounds (rates grow evenly)", parsePositiveInt("--prune-steps"), 3)
+    .option("--prune-schedule <kind>", 'how rates grow over the rounds: "linear" (equal steps) or "geometric" (the same fraction of the remaining weights each round)', parseChoice("--prune-schedule", PRUNE_SCHEDULES), "linear")
     .option("--cluster-bits <spec>", 'bits (1..8) per layer kind or layer: "conv=8,fc=5" or "5"', "conv=8,fc=5")
     .option("--init <kind>", `k-means initialisation (${KMEANS_INITS.join(", ")})`, parseChoice("--init", KMEANS_INITS), "linear")
     .option("--huffman", "Huffman-code cluster indices and index gaps (else fixed-width codes)", false)
@@ -87,7 +89,7 @@ async function runCompress(weights: string, opts: CompressCliOptions, io: CliIo)
   const state = new Map<string, Tensor>();
   for (const [name, entry] of contents.tensors) if (!name.startsWith("optim/")) state.set(name, entryToTensor(entry, name, weights));
   model.loadStateDict(state);
-  const metadata: Record<string, string> = { model: opts.model, prune: opts.prune ?? "", cluster_bits: opts.clusterBits, huffman: String(opts.huffman), seed: String(opts.seed) };
+  const metadata: Record<string, string> = { model: opts.model, prune: opts.prune ?? "", prune_schedule: opts.pruneSchedule, cluster_bits: opts.clusterBits, huffman: String(opts.huffman), seed: String(opts.seed) };
   let channelPrune: ChannelPruneReport | null = null;
   if (channelRates !== undefined) {
     const slim = channelPruneModel(sequential(model, opts.model), data, {
@@ -106,7 +108,7 @@ async function runCompress(weights: string, opts: CompressCliOptions, io: CliIo)
     return;
   }
   const report = compressModel(model, data, {
-    prune, pruneSteps: opts.pruneSteps, clusterBits, init: opts.init, huffman: opts.huffman,
+    prune, pruneSteps: opts.pruneSteps, pruneSchedule: opts.pruneSchedule, clusterBits, init: opts.init, huffman: opts.huffman,
     retrainEpochs: opts.retrainEpochs, clusterEpochs: opts.clusterEpochs, batchSize: opts.batchSize, lr: opts.lr,
     clusterLr: opts.clusterLr, seed: opts.seed, rebuild: build, metadata, log,
   });
