@@ -7,7 +7,9 @@
  *  - weights fake-quantized symmetric int8 ([-127, 127]; per channel for convs, per tensor for FC);
  *  - the fused ReLU/ReLU6, then the output fake-quantized per tensor with its EMA range.
  * The model input and each residual ADD's output are fake-quantized with their own EMA ranges. Gradients pass
- * straight through the rounding.
+ * straight through the rounding. Mixed precision: `bits` (by unit name) narrows a unit's weights to b-bit
+ * symmetric levels on the MSE-clipped range and its output to a 2^b-level grid, exactly as
+ * mixed/quantize-assignment.ts exports them.
  */
 import { add, conv2d, depthwiseConv2d, fakeQuantize, linear, mul, relu, relu6, reshape, sub, Variable } from "../../autograd/index.js";
 import { UnsupportedError } from "../../errors/index.js";
@@ -15,10 +17,18 @@ import { planLayers, type LayerUnit } from "../../lower/index.js";
 import { DepthwiseConv2d, Linear, ReLU, ReLU6, Residual, resolvePadding, type Module } from "../../nn/index.js";
 import type { Tensor } from "../../tensor/index.js";
 import type { TrainableModel } from "../../train/index.js";
+import { gridRange } from "../mixed/quantize-assignment.js";
+import { clipWeightsForBits } from "../mixed/weight-clipping.js";
 import { activationQuant } from "../quant-params.js";
 import { EmaRange } from "./ema-range.js";
 
 type Weighted = Extract<LayerUnit, { kind: "weighted" }>;
+
+/** A weighted unit's widths (mixed precision); absent units are 8/8. */
+export interface UnitBits {
+  weights: number;
+  activations: number;
+}
 
 export class QatModel implements TrainableModel {
   readonly flatInput = false;
@@ -30,7 +40,12 @@ export class QatModel implements TrainableModel {
   private readonly residuals = new Map<Residual, { body: LayerUnit[]; shortcut: LayerUnit[] | null }>();
   private training = true;
 
-  constructor(readonly model: Module, readonly inputShape: readonly number[], private readonly decay = 0.99) {
+  constructor(
+    readonly model: Module,
+    readonly inputShape: readonly number[],
+    private readonly decay = 0.99,
+    readonly bits: ReadonlyMap<string, UnitBits> = new Map(),
+  ) {
     this.inputRange = new EmaRange(decay);
     this.units = this.plan([model]);
   }
@@ -63,7 +78,7 @@ export class QatModel implements TrainableModel {
     let h = x;
     for (const u of units) {
       if (u.kind === "weighted") {
-        h = this.fakeQuantActivation(this.weighted(u, h), this.ranges.get(u.name)!);
+        h = this.fakeQuantActivation(this.weighted(u, h), this.ranges.get(u.name)!, this.bits.get(u.name)?.activations ?? 8);
       } else if (u.module instanceof Residual) {
         const plan = this.residuals.get(u.module)!;
         const body = this.run(plan.body, h);
@@ -90,9 +105,10 @@ export class QatModel implements TrainableModel {
     else this.model.eval();
   }
 
-  private fakeQuantActivation(x: Variable, range: EmaRange): Variable {
+  private fakeQuantActivation(x: Variable, range: EmaRange, bits = 8): Variable {
     if (this.training) range.update(x.values);
-    const q = activationQuant(range.min, range.max);
+    const [lo, hi] = bits < 8 ? gridRange([range.min, range.max], bits) : [range.min, range.max];
+    const q = activationQuant(lo, hi);
     return fakeQuantize(x, { scale: q.scale[0]!, zeroPoint: q.zeroPoint[0]! });
   }
 
@@ -114,7 +130,7 @@ export class QatModel implements TrainableModel {
   private weighted(u: Weighted, x: Variable): Variable {
     const L = u.layer;
     const { w, b } = this.folded(u);
-    const wq = fakeQuantize(w, weightFakeQuant(w, L instanceof Linear ? null : L instanceof DepthwiseConv2d ? 3 : 0));
+    const wq = fakeQuantize(w, weightFakeQuant(w, L instanceof Linear ? null : L instanceof DepthwiseConv2d ? 3 : 0, this.bits.get(u.name)?.weights ?? 8));
     let y: Variable;
     if (L instanceof Linear) {
       y = linear(x, wq, b);
@@ -127,13 +143,17 @@ export class QatModel implements TrainableModel {
   }
 }
 
-/** Symmetric int8 weight parameters from the current weights, exactly as quantizeWeights computes them. */
-function weightFakeQuant(w: Variable, axis: number | null) {
-  const values = w.values;
+/**
+ * Symmetric weight parameters from the current weights, exactly as quantizeWeights computes them: int8 from
+ * max|w|; narrower widths from max|w| of the MSE-clipped weights (as the mixed-precision export clips them).
+ */
+function weightFakeQuant(w: Variable, axis: number | null, bits = 8) {
+  const qmax = 2 ** (bits - 1) - 1;
+  const values = bits < 8 ? clipWeightsForBits(w.values, w.shape, axis, bits) : w.values;
   if (axis === null) {
     let m = 0;
     for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]!));
-    return { scale: Math.fround(m > 0 ? m / 127 : 1e-8), qmin: -127, qmax: 127 };
+    return { scale: Math.fround(m > 0 ? m / qmax : 1e-8), qmin: -qmax, qmax };
   }
   const channels = w.shape[axis]!;
   const inner = w.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
@@ -142,5 +162,5 @@ function weightFakeQuant(w: Variable, axis: number | null) {
     const c = Math.floor(i / inner) % channels;
     maxAbs[c] = Math.max(maxAbs[c]!, Math.abs(values[i]!));
   }
-  return { scale: Float32Array.from(maxAbs, (m) => Math.fround(m > 0 ? m / 127 : 1e-8)), axis, qmin: -127, qmax: 127 };
+  return { scale: Float32Array.from(maxAbs, (m) => Math.fround(m > 0 ? m / qmax : 1e-8)), axis, qmin: -qmax, qmax };
 }

@@ -7,7 +7,7 @@ import type { Module } from "../../nn/index.js";
 import { Adam, cosineSchedule } from "../../optim/index.js";
 import type { Rng } from "../../tensor/index.js";
 import { trainableOptimizer, trainModel, type EpochSummary } from "../../train/index.js";
-import { QatModel } from "./qat-model.js";
+import { QatModel, type UnitBits } from "./qat-model.js";
 
 export interface QatOptions {
   epochs?: number;
@@ -15,10 +15,12 @@ export interface QatOptions {
   batchSize?: number;
   rng: Rng;
   onEpoch?: (summary: EpochSummary) => void;
+  /** Mixed precision: widths by weighted unit name (see qatBitsByName); default all 8-bit. */
+  bits?: ReadonlyMap<string, UnitBits>;
 }
 
 export function trainQat(model: Module, data: TrainTestSplit, opts: QatOptions): { qat: QatModel; testAccuracy: number } {
-  const qat = new QatModel(model, data.train.imageShape);
+  const qat = new QatModel(model, data.train.imageShape, 0.99, opts.bits);
   const epochs = opts.epochs ?? 1;
   const batchSize = opts.batchSize ?? 64;
   const optimizer = new Adam(model.namedParameters(), { lr: opts.lr ?? 1e-4 });
