@@ -63,8 +63,10 @@ export function depthwisePadded(rec: usize, input: usize, out: usize, padded: us
       const rows = min(4, pixels - p);
       const dst = outPlane + <usize>p * ldo;
       for (let ch = 0; ch < c; ch += 8) {
-        let a0 = v128.load(folded + (<usize>ch << 2)), a1 = v128.load(folded + (<usize>ch << 2), 16);
-        let b0 = a0, b1 = a1, c0 = a0, c1 = a1, d0 = a0, d1 = a1;
+        // Two pixels per pass over the taps, then the other two: four accumulators, two weights and four
+        // operands stay in registers (four pixels at once made V8 spill accumulators inside the loop).
+        const bias0 = v128.load(folded + (<usize>ch << 2)), bias1 = v128.load(folded + (<usize>ch << 2), 16);
+        let a0 = bias0, a1 = bias1, b0 = bias0, b1 = bias1;
         let wp = pairs + (<usize>ch << 2);
         for (let t: usize = 0; t < <usize>tapCount; t += 2) {
           const ta = <usize>load<i32>(tapOffsets + (t << 2)) + <usize>ch, tb = <usize>load<i32>(tapOffsets + (t << 2), 4) + <usize>ch;
@@ -75,7 +77,14 @@ export function depthwisePadded(rec: usize, input: usize, out: usize, padded: us
           x = v128.load8x8_s(p1 + ta); y = v128.load8x8_s(p1 + tb);
           b0 = i32x4.add(b0, i32x4.dot_i16x8_s(i8x16.shuffle(x, y, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23), w0));
           b1 = i32x4.add(b1, i32x4.dot_i16x8_s(i8x16.shuffle(x, y, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31), w1));
-          x = v128.load8x8_s(p2 + ta); y = v128.load8x8_s(p2 + tb);
+          wp += pairStride;
+        }
+        let c0 = bias0, c1 = bias1, d0 = bias0, d1 = bias1;
+        wp = pairs + (<usize>ch << 2);
+        for (let t: usize = 0; t < <usize>tapCount; t += 2) {
+          const ta = <usize>load<i32>(tapOffsets + (t << 2)) + <usize>ch, tb = <usize>load<i32>(tapOffsets + (t << 2), 4) + <usize>ch;
+          const w0 = v128.load(wp), w1 = v128.load(wp, 16);
+          let x = v128.load8x8_s(p2 + ta), y = v128.load8x8_s(p2 + tb);
           c0 = i32x4.add(c0, i32x4.dot_i16x8_s(i8x16.shuffle(x, y, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23), w0));
           c1 = i32x4.add(c1, i32x4.dot_i16x8_s(i8x16.shuffle(x, y, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31), w1));
           x = v128.load8x8_s(p3 + ta); y = v128.load8x8_s(p3 + tb);
