@@ -7,11 +7,15 @@
  *   is written with 4/2-bit weights packed as TFLite INT4/INT2. The search ranks by --search-metric: top-1
  *   agreement with the float model (default) or top-1 accuracy on the labels; both are reported. Latency per
  *   point is modelled from engine timings (latency-model.ts) and can be bounded with --latency-budget-ms.
+ * --finetune-epochs N (checkpoints only): QAT fine-tuning of the chosen assignment at its widths (mixed/qat-mixed.ts).
  * greedy: the earlier sensitivity search over weight bits only (float simulation, weights on b-bit grids in
  *   int8 containers; its sizes are packed weight+bias bytes, not file bytes).
  */
+import { loadFashionMnist } from "../../data/index.js";
 import { ArgumentError } from "../../errors/index.js";
 import type { Graph } from "../../graph/index.js";
+import { lowerModel } from "../../lower/index.js";
+import type { Module } from "../../nn/index.js";
 import {
   CALIBRATION_DATASETS, calibrate, graphAccuracy, quantizePtq, searchMixedPrecision, weightedOps, withWeightBits, type CalibrationData, type CalibrationMethod,
 } from "../../quantize/index.js";
@@ -19,7 +23,9 @@ import { engineCostModel, SEARCH_METRICS, type SearchMetric } from "../../quanti
 import { searchMixedEvolution } from "../../quantize/mixed/evolution.js";
 import { latencyFromTable, measureLatencyTable } from "../../quantize/mixed/latency-model.js";
 import { quantizeAssignment } from "../../quantize/mixed/quantize-assignment.js";
-import { uniformAssignment } from "../../quantize/mixed/assignment.js";
+import { uniformAssignment, type BitAssignment } from "../../quantize/mixed/assignment.js";
+import { exportQatMixed, qatBitsByName } from "../../quantize/mixed/qat-mixed.js";
+import { trainQat } from "../../quantize/qat/train-qat.js";
 import { Rng } from "../../tensor/index.js";
 import type { CliIo } from "../io.js";
 
@@ -39,6 +45,8 @@ export interface MixedCliOptions {
   generations: number;
   population: number;
   seed: number;
+  finetuneEpochs: number;
+  lr: number;
 }
 
 export interface MixedPointReport {
@@ -62,6 +70,8 @@ export interface MixedReport {
   /** What the search ranked by. */
   metric: SearchMetric;
   evaluated: number;
+  /** QAT epochs the chosen assignment was fine-tuned for (0: PTQ). */
+  finetuneEpochs: number;
   best: MixedPointReport;
   pareto: MixedPointReport[];
 }
@@ -96,7 +106,7 @@ export function quantizeMixed(floatGraph: Graph, data: CalibrationData, opts: Mi
       weights: p.bits, activations: p.bits.map(() => 8), bytes: p.bytes, searchAccuracy: p.accuracy,
     });
     const int8 = quantizePtq(withWeightBits(floatGraph, r.best.bits), data.examples, { method: opts.calibration });
-    return { int8, mixed: { search: "greedy", budgetBytes, bytesOf: "weights+bias", searchImages: n, metric: "accuracy", evaluated: r.pareto.length, best: point(r.best), pareto: r.pareto.map(point) } };
+    return { int8, mixed: { search: "greedy", budgetBytes, bytesOf: "weights+bias", searchImages: n, metric: "accuracy", finetuneEpochs: 0, evaluated: r.pareto.length, best: point(r.best), pareto: r.pareto.map(point) } };
   }
   const weightChoices = opts.bits ?? [8, 4, 2];
   io.stderr(`mixed precision (evolution, seed ${opts.seed}): weight bits ${weightChoices.join("/")}, activation bits ${opts.actBits.join("/")} per layer, file under ${budgetBytes} bytes, ranked by ${opts.searchMetric === "agreement" ? "top-1 agreement with the float model" : "top-1 accuracy"}, ${note}\n`);
@@ -114,7 +124,21 @@ export function quantizeMixed(floatGraph: Graph, data: CalibrationData, opts: Mi
     return { weights: c.assignment.weights, activations: c.assignment.activations, bytes: c.bytes, searchAccuracy: s.accuracy, floatAgreement: s.agreement, latencyMs: c.latencyMs! };
   };
   const int8 = quantizeAssignment(floatGraph, ranges, r.best.assignment);
-  return { int8, mixed: { search: "evolution", budgetBytes, bytesOf: "file", searchImages: n, metric: opts.searchMetric, evaluated: r.evaluated, best: point(r.best), pareto: r.pareto.map(point) } };
+  return { int8, mixed: { search: "evolution", budgetBytes, bytesOf: "file", searchImages: n, metric: opts.searchMetric, finetuneEpochs: 0, evaluated: r.evaluated, best: point(r.best), pareto: r.pareto.map(point) } };
+}
+
+/** QAT fine-tuning of the chosen assignment (weights and outputs at their widths), exported packed. */
+export function finetuneMixed(module: Module, inputShape: [number, number, number], a: BitAssignment, opts: MixedCliOptions, io: CliIo): Graph {
+  if (!(CALIBRATION_DATASETS as readonly string[]).includes(opts.calib)) {
+    throw new ArgumentError(`--finetune-epochs trains on a labelled dataset, but --calib is "${opts.calib}"`, `pass --calib ${CALIBRATION_DATASETS.join(" or --calib ")}`);
+  }
+  const split = loadFashionMnist({ subset: opts.calib === "fashion-mnist-subset", normalize: true });
+  io.stderr(`QAT fine-tuning of the chosen assignment for ${opts.finetuneEpochs} epoch(s)\n`);
+  const { qat } = trainQat(module, split, {
+    epochs: opts.finetuneEpochs, lr: opts.lr, rng: new Rng(opts.seed), bits: qatBitsByName(lowerModel(module, inputShape), a),
+    onEpoch: (e) => io.stderr(`QAT epoch ${e.epoch}: train acc ${(100 * e.trainAccuracy).toFixed(2)}% | test acc ${(100 * e.testAccuracy).toFixed(2)}%\n`),
+  });
+  return exportQatMixed(qat, a);
 }
 
 export function describeMixed(m: MixedReport): string[] {
@@ -122,6 +146,7 @@ export function describeMixed(m: MixedReport): string[] {
   const lines = [
     `mixed precision (${m.search}) under ${m.budgetBytes} ${what}: weights [${m.best.weights.join(", ")}] activations [${m.best.activations.join(", ")}] bits per layer, ` +
       `${m.best.bytes} ${what}, on ${m.searchImages} search images: accuracy ${pct(m.best.searchAccuracy)}, agreement with float ${pct(m.best.floatAgreement)} (ranked by ${m.metric}; ${m.evaluated} assignments evaluated)`,
+    ...(m.finetuneEpochs > 0 ? [`the chosen assignment was then fine-tuned with QAT for ${m.finetuneEpochs} epoch(s); the written file is the fine-tuned one`] : []),
     `pareto set by ${m.metric} (${what}, accuracy, agreement with float, modelled latency, weight bits / activation bits):`,
   ];
   for (const p of m.pareto) {

@@ -21,7 +21,7 @@ import { loadModelState, readCheckpoint, trainableModule } from "../../train/ind
 import { printResult, type CliIo } from "../io.js";
 import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from "../options.js";
 import { loadModelFile } from "./model-file.js";
-import { MIXED_SEARCHES, SEARCH_METRICS, describeMixed, parseBitList, quantizeMixed, type MixedReport } from "./quantize-mixed.js";
+import { MIXED_SEARCHES, SEARCH_METRICS, describeMixed, finetuneMixed, parseBitList, quantizeMixed, type MixedReport } from "./quantize-mixed.js";
 import { describeVerification, verifyExport, type ExportVerification } from "./quantize-verify.js";
 
 const MODES = ["ptq", "qat", "mixed"] as const;
@@ -45,6 +45,7 @@ interface QuantizeOptions {
   searchCount: number;
   searchMetric: (typeof SEARCH_METRICS)[number];
   latencyBudgetMs?: number;
+  finetuneEpochs: number;
   out: string;
   verify: boolean;
   json: boolean;
@@ -62,7 +63,7 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .option("--calib-count <n>", "calibration examples to use", parsePositiveInt("--calib-count"), 200)
     .option("--eval <n>", "with a dataset: test images to measure float and int8 accuracy on (0 skips)", parseNonNegativeInt("--eval"), 1000)
     .option("--qat-epochs <n>", "with --mode qat: fine-tuning epochs", parsePositiveInt("--qat-epochs"), 1)
-    .option("--lr <rate>", "with --mode qat: peak learning rate (Adam, cosine decay)", parsePositiveNumber("--lr"), 1e-4)
+    .option("--lr <rate>", "with --mode qat or --finetune-epochs: peak learning rate (Adam, cosine decay)", parsePositiveNumber("--lr"), 1e-4)
     .option("--seed <s>", "with --mode qat: shuffling seed; with --mode mixed: the search's seed", parseNonNegativeInt("--seed"), 0)
     .option("--budget-kb <kb>", "with --mode mixed: size budget in KiB of the written .tflite (greedy: of packed weights+bias)", parsePositiveNumber("--budget-kb"))
     .option("--search <kind>", "with --mode mixed: evolution (weight and activation bits, file bytes, engine accuracy) or greedy (weight bits only, float simulation)", parseChoice("--search", MIXED_SEARCHES), "evolution")
@@ -72,6 +73,7 @@ export function registerQuantize(program: Command, io: CliIo): void {
     .option("--population <n>", "with --mode mixed (evolution): assignments per generation", parsePositiveInt("--population"), 20)
     .option("--search-count <n>", "with --mode mixed: training images (the last N) the search scores candidates on", parsePositiveInt("--search-count"), 1000)
     .option("--latency-budget-ms <ms>", "with --mode mixed (evolution): bound on the modelled latency (int8 kernels on this engine + per-invoke unpacking of packed weights, as TFLite Micro does)", parsePositiveNumber("--latency-budget-ms"))
+    .option("--finetune-epochs <n>", "with --mode mixed (evolution, checkpoints): QAT fine-tuning epochs for the chosen assignment at its widths (0: PTQ only)", parseNonNegativeInt("--finetune-epochs"), 0)
     .option("--search-metric <m>", "with --mode mixed (evolution): rank by top-1 agreement with the float model or by top-1 accuracy", parseChoice("--search-metric", SEARCH_METRICS), "agreement")
     .requiredOption("--out <file>", "the int8 .tflite to write")
     .option("--verify", "with a dataset: on the --eval test images, check that our engine re-reading the file matches the in-memory model bit for bit and that TFLite's interpreter agrees (values differing, max LSB)", false)
@@ -148,6 +150,14 @@ async function quantizeCommand(path: string, opts: QuantizeOptions, io: CliIo): 
     int8 = quantizeQat(path, opts, io);
   } else if (opts.mode === "mixed") {
     ({ int8, mixed } = quantizeMixed(floatGraph, data, opts, io));
+    if (opts.finetuneEpochs > 0 && mixed.search === "evolution") {
+      if (!path.endsWith(".safetensors")) {
+        throw new ArgumentError(`--finetune-epochs trains the model, but ${path} is not a checkpoint`, "give a .safetensors checkpoint from `dietml train` with --model, or drop --finetune-epochs");
+      }
+      const { module, inputShape } = loadCheckpointModel(path, opts.model);
+      int8 = finetuneMixed(module, inputShape, { weights: mixed.best.weights, activations: mixed.best.activations }, opts, io);
+      mixed = { ...mixed, finetuneEpochs: opts.finetuneEpochs };
+    }
   } else {
     io.stderr(`calibrating on ${data.examples.length} examples from ${data.source} (${opts.calibration})\n`);
     int8 = quantizePtq(floatGraph, data.examples, { method: opts.calibration });
