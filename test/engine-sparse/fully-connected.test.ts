@@ -38,6 +38,16 @@ describe("int8 FULLY_CONNECTED on pruned weights", () => {
     }
   }
 
+  for (const shape of SHAPES.filter((s) => s.batch === 1)) {
+    it(`2:4 kernel, [${shape.outDepth}, ${shape.inDepth}]: bit-exact with the dense reference`, () => {
+      const { graph, input } = prunedFcInt8({ ...shape, pattern: "2:4" });
+      const want = withReferenceInt8Kernels(() => prepareModel(graph).invoke([input]).outputs[0]!);
+      useSparseKernels(true, { int8MaxDensity: 0, int8TwoFour: true });
+      expect(routedSparse(graph, "i8")).toBe(true);
+      expect(Array.from(prepareModel(graph).invoke([input]).outputs[0]!)).toEqual(Array.from(want));
+    });
+  }
+
   it("requantization with a left shift (effective scale > 1) and a tight clamp stays bit-exact", () => {
     const { graph, input } = prunedFcInt8({ batch: 2, inDepth: 40, outDepth: 9, pattern: 0.8, activation: "RELU6", seed: 7 });
     graph.tensors[3]!.quant = { scale: [Math.fround(1e-5)], zeroPoint: [-100], quantizedDimension: 0 };
@@ -50,6 +60,8 @@ describe("int8 FULLY_CONNECTED on pruned weights", () => {
     useSparseKernels(true);
     expect(routedSparse(prunedFcInt8({ batch: 1, inDepth: 64, outDepth: 8, pattern: 0.97 }).graph, "i8")).toBe(true);
     expect(routedSparse(prunedFcInt8({ batch: 1, inDepth: 64, outDepth: 8, pattern: 0.2 }).graph, "i8")).toBe(false);
+    expect(routedSparse(prunedFcInt8({ batch: 1, inDepth: 64, outDepth: 8, pattern: "2:4" }).graph, "i8")).toBe(true);
+    expect(routedSparse(prunedFcInt8({ batch: 2, inDepth: 64, outDepth: 8, pattern: "2:4" }).graph, "i8")).toBe(false);
     const { graph } = prunedFcInt8({ batch: 1, inDepth: 64, outDepth: 8, pattern: 0.97 });
     const w = graph.tensors[1]!.quant!;
     w.zeroPoint = w.zeroPoint.map(() => 3);

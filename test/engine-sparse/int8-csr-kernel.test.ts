@@ -1,11 +1,12 @@
 /**
- * The int8 CSR FULLY_CONNECTED kernels on their own: the TS reference and the WASM SIMD kernel against the
+ * The int8 sparse FULLY_CONNECTED kernels on their own: the CSR TS reference and WASM kernel, and the 2:4 WASM kernel, against the
  * dense reference kernel (the oracle), on odd shapes, empty rows, an all-zero matrix and batches > 1.
  */
 import { describe, expect, it } from "vitest";
 import { evalFullyConnectedInt8, prepareFullyConnectedInt8 } from "../../src/kernels/int8/fully-connected.js";
 import {
-  evalFullyConnectedInt8Csr, evalFullyConnectedInt8CsrWasm, prepareFullyConnectedInt8CsrWasm, toCsrInt8,
+  evalFullyConnectedInt8Csr, evalFullyConnectedInt8CsrWasm, evalFullyConnectedInt8TwoFourWasm, prepareFullyConnectedInt8CsrWasm,
+  prepareFullyConnectedInt8TwoFourWasm, toCsrInt8,
 } from "../../src/kernels/int8-sparse/index.js";
 import { int8Runtime } from "../../src/kernels/int8-wasm/index.js";
 import { Rng } from "../../src/tensor/index.js";
@@ -53,5 +54,17 @@ describe("int8 CSR FULLY_CONNECTED kernels", () => {
         expect(Array.from(wasm)).toEqual(Array.from(want));
       });
     }
+  }
+
+  for (const [batches, inDepth, outDepth] of [[1, 4, 1], [2, 36, 9], [3, 64, 17], [1, 784, 300]] as const) {
+    it(`2:4 WASM kernel, batch ${batches}, [${outDepth}, ${inDepth}]: equals the dense reference`, () => {
+      if (int8Runtime() === null) return;
+      const { params, w, bias, input } = layer(new Rng(inDepth + outDepth), batches, inDepth, outDepth, "2:4", 0.05 * Math.sqrt(inDepth));
+      const want = new Int8Array(batches * outDepth);
+      evalFullyConnectedInt8(params, input, w, bias, want);
+      const got = new Int8Array(want.length);
+      evalFullyConnectedInt8TwoFourWasm(prepareFullyConnectedInt8TwoFourWasm(params, w, bias)!, input, got);
+      expect(Array.from(got)).toEqual(Array.from(want));
+    });
   }
 });

@@ -2,8 +2,8 @@
  * Sparse routing for pruned layers: at prepare, a FULLY_CONNECTED (or 1x1 CONV_2D, stride 1) whose constant
  * weights are sparse enough (density at most the measured break-even below) runs on a sparse kernel instead of
  * the dense one registered before this module. float32: the CSR or 2:4 kernels of src/kernels (WASM SIMD where
- * built); int8: the CSR kernel of src/kernels/int8-sparse, bit-exact with the dense reference (WASM SIMD on the
- * int8 runtime where built, else its TS reference). The dense kernel's prepare runs first either way, so the
+ * built); int8: the CSR or 2:4 kernels of src/kernels/int8-sparse, bit-exact with the dense reference (WASM SIMD
+ * on the int8 runtime where built, else the TS CSR reference). The dense kernel's prepare runs first either way, so the
  * routing never changes which models are accepted or what their errors say. Weights that are dense, or int8
  * weights with a zero point (a stored 0 is then not a real 0), keep the dense kernel.
  * `useSparseKernels(false)` (or DIETML_SPARSE_KERNELS=off; DIETML_INT8_KERNELS=reference turns off the int8 part)
@@ -11,8 +11,8 @@
  */
 import type { FullyConnectedInt8Params } from "../../kernels/int8/fully-connected.js";
 import {
-  checkSparseFullyConnected, evalFullyConnectedInt8Csr, evalFullyConnectedInt8CsrWasm, prepareFullyConnectedInt8CsrWasm, toCsrInt8,
-  type CsrFullyConnectedWasm, type CsrInt8Matrix,
+  checkSparseFullyConnected, evalFullyConnectedInt8Csr, evalFullyConnectedInt8CsrWasm, evalFullyConnectedInt8TwoFourWasm,
+  prepareFullyConnectedInt8CsrWasm, prepareFullyConnectedInt8TwoFourWasm, toCsrInt8, type CsrInt8Matrix,
 } from "../../kernels/int8-sparse/index.js";
 import type { PrepareContext } from "../context.js";
 import { evalSparseFullyConnectedF32, prepareSparseFullyConnectedF32, type SparseFullyConnectedF32 } from "../f32/sparse-fully-connected.js";
@@ -26,6 +26,8 @@ import { isTwoFour, weightDensity } from "./sparse-weights.js";
  * - int8, batch 1: CSR 6.5 us vs dense 7.8 us at density 0.10, 11.6 vs 7.9 at 0.20: break-even ~0.12.
  *   Batch 16: 54 vs 73 us at 0.05, 96 vs 72 at 0.10 (the dense GEMM reuses each weight across rows; the CSR
  *   kernel gathers per row): ~0.07. A 1x1 conv has one row per pixel, so it uses the batched figure.
+ *   2:4 weights at batch 1: the 2:4 kernel 6.8 us vs dense 8.1 (the CSR kernel takes 28); at batch 4 and 16 it
+ *   is slower than dense (25.6 vs 19.0, 100 vs 74 us), so it runs at batch 1 only.
  * - f32: the CSR kernel wins at every density measured, 1.0 included (69 vs 144 us at batch 1), because the
  *   dense f32 FULLY_CONNECTED is slow at batch 1 (its GEMM packs the whole weight matrix on every call). Routing
  *   dense layers through CSR would hide that rather than fix it, so only pruned layers (at most 70% kept) go.
@@ -34,12 +36,14 @@ import { isTwoFour, weightDensity } from "./sparse-weights.js";
  */
 export interface SparsePolicy {
   int8MaxDensity: number;
+  /** 2:4 int8 weights denser than int8MaxDensity run on the 2:4 kernel (batch 1 only). */
+  int8TwoFour: boolean;
   /** The same for more than one row per invoke (batches, or a 1x1 conv's pixels). */
   int8MaxDensityBatched: number;
   f32MaxDensity: number;
 }
 
-export const DEFAULT_SPARSE_POLICY: Readonly<SparsePolicy> = { int8MaxDensity: 0.12, int8MaxDensityBatched: 0.07, f32MaxDensity: 0.7 };
+export const DEFAULT_SPARSE_POLICY: Readonly<SparsePolicy> = { int8MaxDensity: 0.12, int8TwoFour: true, int8MaxDensityBatched: 0.07, f32MaxDensity: 0.7 };
 
 type Routed<S> = { sparse: false; dense: unknown } | { sparse: true; params: S };
 
@@ -54,10 +58,21 @@ function viewOrNull<T>(see: () => T | null): T | null {
 
 interface SparseInt8 {
   params: FullyConnectedInt8Params;
+  format: "csr" | "2:4";
+  weights: Int8Array;
   csr: CsrInt8Matrix;
   bias: Int32Array | null;
-  /** Prepared on the first eval (no WASM memory at prepare); null: the TS reference runs. */
-  fast: CsrFullyConnectedWasm | null | undefined;
+  /** The WASM kernel, bound on the first eval (no WASM memory at prepare); null: the TS CSR reference runs. */
+  fast: ((x: Int8Array, y: Int8Array) => void) | null | undefined;
+}
+
+function bindInt8(s: SparseInt8): ((x: Int8Array, y: Int8Array) => void) | null {
+  if (s.format === "2:4") {
+    const op = prepareFullyConnectedInt8TwoFourWasm(s.params, s.weights, s.bias);
+    return op && ((x, y) => evalFullyConnectedInt8TwoFourWasm(op, x, y));
+  }
+  const op = prepareFullyConnectedInt8CsrWasm(s.params, s.csr, s.bias);
+  return op && ((x, y) => evalFullyConnectedInt8CsrWasm(op, x, y));
 }
 
 function int8Kernel(dense: OpKernel, view: AsFullyConnected, policy: SparsePolicy): OpKernel<Routed<SparseInt8>> {
@@ -68,17 +83,19 @@ function int8Kernel(dense: OpKernel, view: AsFullyConnected, policy: SparsePolic
       if (params === null || params.filterOffset !== 0) return { sparse: false, dense: d };
       const w = ctx.constantInt8(ctx.input(1));
       const maxDensity = params.batches > 1 ? policy.int8MaxDensityBatched : policy.int8MaxDensity;
-      if (weightDensity(w) > maxDensity) return { sparse: false, dense: d };
+      const twoFour = policy.int8TwoFour && params.batches === 1 && isTwoFour(w, params.accumDepth);
+      const format = weightDensity(w) <= maxDensity ? "csr" : twoFour ? "2:4" : null;
+      if (format === null) return { sparse: false, dense: d };
       const csr = toCsrInt8(w, params.outDepth, params.accumDepth);
       checkSparseFullyConnected(params, csr);
       const b = ctx.optionalInput(2);
-      return { sparse: true, params: { params, csr, bias: b ? ctx.constantInt32(b) : null, fast: undefined } };
+      return { sparse: true, params: { params, format, weights: w, csr, bias: b ? ctx.constantInt32(b) : null, fast: undefined } };
     },
     eval(r, io: OpIo) {
       if (!r.sparse) return dense.eval(r.dense, io);
       const s = r.params;
-      if (s.fast === undefined) s.fast = prepareFullyConnectedInt8CsrWasm(s.params, s.csr, s.bias);
-      if (s.fast !== null) evalFullyConnectedInt8CsrWasm(s.fast, io.inputs[0] as Int8Array, io.outputs[0] as Int8Array);
+      if (s.fast === undefined) s.fast = bindInt8(s);
+      if (s.fast !== null) s.fast(io.inputs[0] as Int8Array, io.outputs[0] as Int8Array);
       else evalFullyConnectedInt8Csr(s.params, io.inputs[0] as Int8Array, s.csr, s.bias, io.outputs[0] as Int8Array);
     },
   };

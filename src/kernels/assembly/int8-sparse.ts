@@ -65,3 +65,46 @@ export function csrFullyConnected(rec: usize, input: usize, x16: usize, out: usi
     }
   }
 }
+
+// FULLY_CONNECTED int8 with 2:4 weights: every group of 4 inputs keeps 2 weights, so each 16-input chunk of a
+// row keeps exactly 8. One i8x16.swizzle picks the kept inputs of a chunk for two rows at once (8 byte indices
+// per row, built at prepare), then each half is widened and reduced with one i32x4.dot_i16x8_s against that
+// row's 8 kept int16 weights. Four rows per pass share each chunk's input load.
+// Record: [0] rows, [1] cols, [2] chunks (cols / 16, rounded up), [3] indices (16 bytes per pair of rows and
+// chunk: the first row's 8, then the second's), [4] weights (8 int16 per row and chunk), [5] requantization
+// constants, [6] output constants, [7] any left shift. Rows are padded to a multiple of 8 (zero weights).
+// x8: scratch for one input row zero-padded to whole chunks.
+@inline function twoFourRows4(x: usize, idx: usize, w: usize, chunks: i32, r: i32): v128 {
+  let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+  const i01 = idx + <usize>((r >> 1) * chunks) * 16, i23 = i01 + <usize>chunks * 16;
+  const w0 = w + <usize>(r * chunks) * 16, w1 = w0 + <usize>chunks * 16, w2 = w1 + <usize>chunks * 16, w3 = w2 + <usize>chunks * 16;
+  for (let c = 0; c < chunks; c++) {
+    const o = <usize>c << 4;
+    const xv = v128.load(x + o);
+    const g01 = i8x16.swizzle(xv, v128.load(i01 + o));
+    const g23 = i8x16.swizzle(xv, v128.load(i23 + o));
+    a0 = i32x4.add(a0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g01), v128.load(w0 + o)));
+    a1 = i32x4.add(a1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g01), v128.load(w1 + o)));
+    a2 = i32x4.add(a2, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(g23), v128.load(w2 + o)));
+    a3 = i32x4.add(a3, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(g23), v128.load(w3 + o)));
+  }
+  return sumAcross4(a0, a1, a2, a3);
+}
+
+export function twoFourFullyConnected(rec: usize, input: usize, x8: usize, out: usize, batches: i32): void {
+  const rows = rd(rec, 0), cols = rd(rec, 1), chunks = rd(rec, 2);
+  const idx = <usize>rd(rec, 3), w = <usize>rd(rec, 4);
+  const q = <usize>rd(rec, 5), oc = <usize>rd(rec, 6);
+  const left = rd(rec, 7) != 0;
+  memory.fill(x8, 0, <usize>(chunks << 4));
+  for (let b = 0; b < batches; b++) {
+    memory.copy(x8, input + <usize>(b * cols), <usize>cols);
+    const y = out + <usize>(b * rows);
+    for (let r = 0; r < rows; r += 8) {
+      const g = q + (<usize>(r >> 2)) * GROUP_BYTES;
+      const s0 = i32x4.add(twoFourRows4(x8, idx, w, chunks, r), v128.load(g));
+      const s1 = i32x4.add(twoFourRows4(x8, idx, w, chunks, r + 4), v128.load(g + GROUP_BYTES));
+      finish(y + <usize>r, s0, s1, g, min(8, rows - r), oc, left);
+    }
+  }
+}

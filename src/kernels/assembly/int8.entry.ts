@@ -6,4 +6,4 @@ export { depthwise } from "./int8-depthwise";
 export { depthwisePadded } from "./int8-depthwise-padded";
 export { averagePool } from "./int8-pool";
 export { remapChannels } from "./int8-remap";
-export { csrFullyConnected } from "./int8-sparse";
+export { csrFullyConnected, twoFourFullyConnected } from "./int8-sparse";

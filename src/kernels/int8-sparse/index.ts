@@ -5,3 +5,4 @@
 export { toCsrInt8, type CsrInt8Matrix } from "./csr-int8.js";
 export { checkSparseFullyConnected, evalFullyConnectedInt8Csr } from "./fully-connected-csr.js";
 export { prepareFullyConnectedInt8CsrWasm, evalFullyConnectedInt8CsrWasm, type CsrFullyConnectedWasm } from "./wasm.js";
+export { packTwoFour, prepareFullyConnectedInt8TwoFourWasm, evalFullyConnectedInt8TwoFourWasm, type TwoFourFullyConnectedWasm } from "./two-four-wasm.js";
