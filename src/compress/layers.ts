@@ -26,6 +26,18 @@ export function compressibleLayers(model: Module): CompressibleLayer[] {
 }
 
 /**
+ * The biases of Linear and Conv2d layers, by parameter name ("fc1.bias"). They are not pruned; clustering them
+ * (the "bias" key of --cluster-bits) is optional, worth it when biases are a visible share of a small file.
+ */
+export function biasParameters(model: Module): { name: string; bias: Variable }[] {
+  const out: { name: string; bias: Variable }[] = [];
+  for (const [path, m] of model.namedModules()) {
+    if ((m instanceof Linear || m instanceof Conv2d) && m.bias !== null) out.push({ name: `${path}.bias`, bias: m.bias });
+  }
+  return out;
+}
+
+/**
  * Resolves a per-layer setting: an exact layer path ("fc1") wins over its kind ("fc"), then "*" (a bare value).
  * Returns undefined when none applies.
  */

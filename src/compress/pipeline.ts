@@ -11,7 +11,7 @@ import { Rng } from "../tensor/index.js";
 import { CentroidSgd } from "./centroid-sgd.js";
 import { decodeModel } from "./container-decode.js";
 import { applyCodebook, checkClusterBits, kmeansQuantize, type KmeansInit } from "./kmeans.js";
-import { compressibleLayers, settingFor } from "./layers.js";
+import { biasParameters, compressibleLayers, settingFor } from "./layers.js";
 import { MaskedSgd } from "./masked-sgd.js";
 import { encodeModule, loadDecoded, type ClusterState } from "./model-codec.js";
 import { pruneIteratively, pruneNm, type PruneScheduleKind, type PruneSpec } from "./prune-schedule.js";
@@ -28,7 +28,7 @@ export interface CompressOptions {
   pruneSteps: number;
   /** How pruning rates grow over the rounds (default "linear"). */
   pruneSchedule?: PruneScheduleKind;
-  /** Bits per layer (kind or path); layers without an entry stay unclustered. */
+  /** Bits per layer (kind or path); layers without an entry stay unclustered; a "bias" entry clusters every bias. */
   clusterBits: ReadonlyMap<string, number>;
   init: KmeansInit;
   huffman: boolean;
@@ -107,6 +107,13 @@ export function compressModel(model: Module, data: TrainTestSplit, opts: Compres
     const book = kmeansQuantize(layer.weight.values, mask, bits, { init: opts.init, rng });
     applyCodebook(layer.weight.values, mask, book);
     clustered.set(layer.name, { book, mask });
+  }
+  const biasBits = opts.clusterBits.get("bias");
+  for (const { name, bias } of biasBits === undefined ? [] : biasParameters(model)) {
+    const mask = new Uint8Array(bias.size).fill(1); // biases are never pruned
+    const book = kmeansQuantize(bias.values, mask, biasBits!, { init: opts.init, rng });
+    applyCodebook(bias.values, mask, book);
+    clustered.set(name, { book, mask });
   }
   log(`clustered: test accuracy ${pct(testAccuracy(model, data))} before centroid fine-tuning`);
   if (clustered.size > 0) {

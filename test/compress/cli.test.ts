@@ -53,6 +53,20 @@ describe("dietml compress", () => {
     expect(statSync(c!).size).toBeGreaterThan(statSync(a!).size);
   });
 
+  it("a bias key clusters the biases too: exact decode, fewer bytes, at most 2^bits distinct biases", async () => {
+    const io = captureIo();
+    const args = quick(join(dir, "bias.dmlz"));
+    args[args.indexOf("--cluster-bits") + 1] = "fc=5,bias=3";
+    expect(await runCli([...args, "--json"], io), io.err.join("")).toBe(0);
+    const r = JSON.parse(io.out.join(""));
+    expect(r.decodedEqual).toBe(true);
+    expect(r.layers.find((l: { layer: string }) => l.layer === "fc1.bias")).toMatchObject({ clusterBits: 3, keptPercent: 100 });
+    expect(r.compressedBytes).toBeLessThan(statSync(join(dir, "a.dmlz")).size);
+    const model = createModel("lenet300", new Rng(0));
+    loadDecoded(model, readCompressedFile(join(dir, "bias.dmlz")));
+    expect(new Set(model.stateDict().get("fc1.bias")!.data).size).toBeLessThanOrEqual(8);
+  });
+
   it("the human output is the per-layer table", async () => {
     const io = captureIo();
     expect(await runCli(quick(join(dir, "h.dmlz")), io)).toBe(0);
