@@ -44,7 +44,7 @@ export function registerCompress(program: Command, io: CliIo): void {
     .option("--channel-prune <spec>", 'fraction of output channels to remove for real, per layer (e.g. "conv2=0.5,fc1=0.5"); the slimmer model is retrained for --retrain-epochs, then Deep Compression runs on it when --prune is given')
     .option("--prune-steps <n>", "prune -> retrain rounds (rates grow evenly)", parsePositiveInt("--prune-steps"), 3)
     .option("--prune-schedule <kind>", 'how rates grow over the rounds: "linear" (equal steps) or "geometric" (the same fraction of the remaining weights each round)', parseChoice("--prune-schedule", PRUNE_SCHEDULES), "linear")
-    .option("--cluster-bits <spec>", 'bits (1..8) per layer kind or layer: "conv=8,fc=5" or "5"', "conv=8,fc=5")
+    .option("--cluster-bits <spec>", 'bits (1..8) per layer kind or layer: "conv=8,fc=5" or "5"; add "bias=6" to cluster the biases too', "conv=8,fc=5")
     .option("--init <kind>", `k-means initialisation (${KMEANS_INITS.join(", ")})`, parseChoice("--init", KMEANS_INITS), "linear")
     .option("--huffman", "Huffman-code cluster indices and index gaps (else fixed-width codes)", false)
     .option("--retrain-epochs <n>", "retraining epochs after each pruning round", parseNonNegativeInt("--retrain-epochs"), 2)
