@@ -19,9 +19,9 @@ export interface DepthwiseWasm {
 
 /**
  * Which kernel runs: "framed" copies the input into a frame of its zero point first (every pixel then takes
- * the four-pixel path), "inPlace" handles border pixels one by one; "auto" takes the framed one unless the
- * output has fewer than 16 pixels (where its groups of four waste most: measured slower on 3x3 outputs) or the
- * frame would be large (huge strides or dilations spread it out).
+ * the four-pixel path), "inPlace" handles border pixels one by one; "auto" takes the framed one (measured
+ * faster on every vww shape, 3x3 outputs included) unless the frame would be large (huge strides or
+ * dilations spread it out).
  */
 export type DepthwiseLayout = "auto" | "framed" | "inPlace";
 
@@ -41,7 +41,7 @@ export function prepareDepthwiseConv2dWasm(p: DepthwiseConv2dInt8Params, filter:
   const to = rt.place(offsets);
   // Interior quads of pixels use the per-vector requantization, exact only under a bound on the accumulators.
   const uniform = packUniformRequant(p.outputMultiplier, p.outputShift, accumulatorBound(transposeTaps(filter, taps, c), c, taps, bias));
-  const framed = layout === "framed" || (layout === "auto" && p.outH * p.outW >= 16 && framedBytes(p) <= FRAMED_MAX_BYTES) ? framedGeometry(p) : null;
+  const framed = layout === "framed" || (layout === "auto" && framedBytes(p) <= FRAMED_MAX_BYTES) ? framedGeometry(p) : null;
   // The framed kernel's per-vector requantization takes weights and bias times 2^(leftShift+1), as the
   // rows-across-lanes GEMM does (gemm-op.ts): exact under the same bound, and int16 weights hold 128 * 2^8.
   // Without it (no bound, or a left shift over 7) the framed kernel requantizes per lane.
