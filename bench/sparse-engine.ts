@@ -1,11 +1,12 @@
 /**
  * The engine on pruned LeNet-300-100, dense kernels vs the sparse routing (src/engine/ops/sparse-fully-connected.ts),
- * float32 and int8, batch 1. Weights from a seeded Rng (zoo initialisation, no training: timing only), pruned by
- * magnitude per layer to 50/75/90% or 2:4, plus Deep Compression's LeNet-300-100 rates (Han et al. 2015: 8%, 9%,
- * 26% of fc1/fc2/fc3 kept), and unpruned; int8 by our PTQ on seeded random inputs. Three prepared models per row: dense kernels
- * only; the default routing ("auto": each layer sparse only below the measured break-even density); every FC
- * layer forced onto its sparse kernel. Outputs are checked against the dense model first (int8 bit-exact, f32
- * within 1e-5 relative); each model is warmed up (V8 tiers WASM up lazily), then timed for a fixed wall time.
+ * float32 and int8, batch 1, one pool thread. Weights from a seeded Rng (zoo initialisation, no training: timing
+ * only), pruned by magnitude per layer to 50/75/90% or 2:4, plus Deep Compression's LeNet-300-100 rates (Han et al.
+ * 2015: 8%, 9%, 26% of fc1/fc2/fc3 kept), and unpruned; int8 by our PTQ on seeded random inputs. Three prepared
+ * models per row: dense kernels only; the default routing ("auto": CSR below the measured break-even density, int8
+ * 2:4 weights on the 2:4 kernel); every FC layer on the CSR kernel ("all CSR"). Outputs are checked against the
+ * dense model first (int8 bit-exact, f32 within 1e-5 relative); each model is warmed up (V8 tiers WASM up lazily),
+ * then timed for a fixed wall time.
  */
 import { applyMask, magnitudeMask, nmMask } from "../src/compress/prune.js";
 import { PrepareContext, findKernel, prepareModel, type CompiledModel } from "../src/engine/index.js";
@@ -23,14 +24,14 @@ export interface SparseEngineRow {
   /** Microseconds per inference (median of timed blocks). */
   denseUs: number;
   autoUs: number;
-  forcedUs: number;
+  allCsrUs: number;
   /** FC layers the default routing sent to a sparse kernel, of all FC layers. */
   autoRouted: string;
 }
 
 /** Fraction of each FC layer's weights to prune, by layer (fc1, fc2, fc3), or 2:4. */
 const PATTERNS: { name: string; rates: number[] | "2:4" }[] = [
-  // the forced column on unpruned weights shows how much of a ratio is the sparse kernel and how much the dense one
+  // the all-CSR column on unpruned weights shows how much of a ratio is the sparse kernel and how much the dense one
   { name: "0% (unpruned)", rates: [0, 0, 0] },
   { name: "50%", rates: [0.5, 0.5, 0.5] },
   { name: "75%", rates: [0.75, 0.75, 0.75] },
@@ -107,9 +108,9 @@ export async function benchSparseEngine(opts: { quick?: boolean; log?: (line: st
         useSparseKernels(true, { int8MaxDensity: 1, int8MaxDensityBatched: 1, f32MaxDensity: 1 });
         models.push(prepareModel(graph));
         const want = models[0]!.invoke([input]).outputs[0]!;
-        models.slice(1).forEach((m, i) => check(m.invoke([input]).outputs[0]!, want, dtype === "i8", `${name} ${dtype} ${i === 0 ? "auto" : "forced"}`));
-        const [denseUs, autoUs, forcedUs] = models.map((m) => timeUs(() => m.invoke([input]), warmMs, measureMs)) as [number, number, number];
-        rows.push({ dtype, pattern: name, denseUs, autoUs, forcedUs, autoRouted });
+        models.slice(1).forEach((m, i) => check(m.invoke([input]).outputs[0]!, want, dtype === "i8", `${name} ${dtype} ${i === 0 ? "auto" : "all CSR"}`));
+        const [denseUs, autoUs, allCsrUs] = models.map((m) => timeUs(() => m.invoke([input]), warmMs, measureMs)) as [number, number, number];
+        rows.push({ dtype, pattern: name, denseUs, autoUs, allCsrUs, autoRouted });
       }
     }
   } finally {
@@ -117,9 +118,9 @@ export async function benchSparseEngine(opts: { quick?: boolean; log?: (line: st
     setPoolThreads(threads);
   }
   log("engine on pruned LeNet-300-100 (784-300-100-10), batch 1, one thread: dense kernels vs sparse routing (us per inference; x = dense / that)");
-  log(`${"dtype".padEnd(5)} ${"pruning".padEnd(21)} ${"dense".padStart(8)} ${"auto".padStart(8)} ${"routed".padStart(6)} ${"forced".padStart(8)} ${"auto x".padStart(7)} ${"forced x".padStart(8)}`);
+  log(`${"dtype".padEnd(5)} ${"pruning".padEnd(21)} ${"dense".padStart(8)} ${"auto".padStart(8)} ${"routed".padStart(6)} ${"all CSR".padStart(8)} ${"auto x".padStart(7)} ${"CSR x".padStart(8)}`);
   for (const r of rows) {
-    log(`${r.dtype.padEnd(5)} ${r.pattern.padEnd(21)} ${r.denseUs.toFixed(1).padStart(8)} ${r.autoUs.toFixed(1).padStart(8)} ${r.autoRouted.padStart(6)} ${r.forcedUs.toFixed(1).padStart(8)} ${(r.denseUs / r.autoUs).toFixed(2).padStart(6)}x ${(r.denseUs / r.forcedUs).toFixed(2).padStart(7)}x`);
+    log(`${r.dtype.padEnd(5)} ${r.pattern.padEnd(21)} ${r.denseUs.toFixed(1).padStart(8)} ${r.autoUs.toFixed(1).padStart(8)} ${r.autoRouted.padStart(6)} ${r.allCsrUs.toFixed(1).padStart(8)} ${(r.denseUs / r.autoUs).toFixed(2).padStart(6)}x ${(r.denseUs / r.allCsrUs).toFixed(2).padStart(7)}x`);
   }
   return rows;
 }
