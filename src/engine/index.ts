@@ -12,6 +12,9 @@
  *   const ref = findKernel("CONV_2D", "i8")!;
  *   registerKernel("CONV_2D", "i8", { prepare: ref.prepare, eval: mySimdConvEval });
  *
+ * Pruned FULLY_CONNECTED / 1x1 CONV_2D layers run on sparse kernels (CSR, 2:4) when their weights are sparse
+ * enough; `useSparseKernels(false)` keeps every layer dense (ops/sparse-fully-connected.ts has the measured policy).
+ *
  * Storage: activations come from a `StorageFactory` (default: one buffer per tensor); a memory planner
  * passes `createArenaStorage(offsets, bytes)` to place tensors in one shared arena.
  */
@@ -19,4 +22,5 @@ export { prepareModel, CompiledModel, type CapturedTensor, type InvokeResult, ty
 export { registerKernel, findKernel, supportedOps, type OpKernel, type OpIo, type KernelDType } from "./registry.js";
 export { PrepareContext } from "./context.js";
 export { withReferenceInt8Kernels } from "./reference-kernels.js";
+export { useSparseKernels, DEFAULT_SPARSE_POLICY, type SparsePolicy } from "./ops/sparse-fully-connected.js";
 export { createArenaStorage, createSimpleStorage, type TensorStorage, type StorageFactory, type ActivationArray } from "./storage.js";
