@@ -1,5 +1,5 @@
 // FULLY_CONNECTED int8 with CSR weights (pruned layers): bit-exact with TFLite's reference FullyConnected,
-// whose pruned weights contribute exactly zero. Driven by src/kernels/int8-sparse/wasm.ts; the specification
+// whose pruned weights contribute exactly zero. Driven by src/kernels/int8-sparse/csr-wasm.ts; the specification
 // is src/kernels/int8-sparse/fully-connected-csr.ts.
 //
 // Layout (built once at prepare): each row's kept weights padded with zero weights to a multiple of 8 entries,
