@@ -3,8 +3,8 @@
  * weights are sparse enough (density at most the measured break-even below) runs on a sparse kernel instead of
  * the dense one registered before this module. float32: the CSR or 2:4 kernels of src/kernels (WASM SIMD where
  * built); int8: the CSR or 2:4 kernels of src/kernels/int8-sparse, bit-exact with the dense reference (WASM SIMD
- * on the int8 runtime where built, else the TS CSR reference). The dense kernel's prepare runs first either way, so the
- * routing never changes which models are accepted or what their errors say. Weights that are dense, or int8
+ * on the int8 runtime where built, else the TS CSR reference). The dense kernel's prepare runs first either way,
+ * so the routing never changes which models are accepted or what their errors say. Weights that are dense, or int8
  * weights with a zero point (a stored 0 is then not a real 0), keep the dense kernel.
  * `useSparseKernels(false)` (or DIETML_SPARSE_KERNELS=off; DIETML_INT8_KERNELS=reference turns off the int8 part)
  * restores the dense kernels: how the tests and `npm run bench -- sparse` compare the two.
@@ -29,25 +29,26 @@ import { isTwoFour, weightDensity } from "./sparse-weights.js";
  *   2:4 weights at batch 1: the 2:4 kernel 6.8 us vs dense 8.1 (the CSR kernel takes 28); at batch 4 and 16 it
  *   is slower than dense (25.6 vs 19.0, 100 vs 74 us), so it runs at batch 1 only.
  * - f32: the CSR kernel wins at every density measured, 1.0 included (69 vs 144 us at batch 1), because the
- *   dense f32 FULLY_CONNECTED is slow at batch 1 (its GEMM packs the whole weight matrix on every call). Routing
+ *   dense f32 FULLY_CONNECTED is slow at batch 1 (matmul copies the whole weight matrix into WASM memory and
+ *   packs it on every call; bench/sparse.ts's unpruned row shows it). Routing
  *   dense layers through CSR would hide that rather than fix it, so only pruned layers (at most 70% kept) go.
  *   2:4 weights go to CSR too: at batch 1 the CSR kernel beats the 2:4 one (36 vs 63 us), at batch 16 they tie;
  *   the 2:4 kernel runs when f32MaxDensity is set below 0.5.
  */
 export interface SparsePolicy {
   int8MaxDensity: number;
-  /** 2:4 int8 weights denser than int8MaxDensity run on the 2:4 kernel (batch 1 only). */
-  int8TwoFour: boolean;
   /** The same for more than one row per invoke (batches, or a 1x1 conv's pixels). */
   int8MaxDensityBatched: number;
+  /** 2:4 int8 weights denser than int8MaxDensity run on the 2:4 kernel (batch 1 only). */
+  int8TwoFour: boolean;
   f32MaxDensity: number;
 }
 
-export const DEFAULT_SPARSE_POLICY: Readonly<SparsePolicy> = { int8MaxDensity: 0.12, int8TwoFour: true, int8MaxDensityBatched: 0.07, f32MaxDensity: 0.7 };
+export const DEFAULT_SPARSE_POLICY: Readonly<SparsePolicy> = { int8MaxDensity: 0.12, int8MaxDensityBatched: 0.07, int8TwoFour: true, f32MaxDensity: 0.7 };
 
 type Routed<S> = { sparse: false; dense: unknown } | { sparse: true; params: S };
 
-/** The op seen as a FULLY_CONNECTED, or null when it is not one or the view refuses it (the dense kernel, which accepted it, runs). */
+/** The op seen as a FULLY_CONNECTED, or null when it is not one or the view refuses it (then the dense kernel runs). */
 function viewOrNull<T>(see: () => T | null): T | null {
   try {
     return see();
