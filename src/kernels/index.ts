@@ -42,6 +42,7 @@ export { poolThreads, setPoolThreads } from "./wasm/pool.js";
 export { toCsr, csrMatmulRef, type CsrMatrix } from "./ref/sparse-csr.js";
 export { toSparse24, sparse24MatmulRef, type Sparse24Matrix } from "./ref/sparse-24.js";
 export { prepareCsrWasm, prepareSparse24Wasm, type PreparedSparse } from "./wasm/sparse.js";
+export { GEMV_MAX_N, prepareDenseWasm, type PreparedDense } from "./wasm/dense.js";
 
 /** Below this many multiply-adds copying operands into WASM memory costs more than the JS loop. */
 const WASM_MIN_MACS = 4096;

@@ -71,3 +71,6 @@ export function gemmTask(args: usize, start: i32, end: i32, thread: i32): void {
     }
   }
 }
+
+// Matrix x few-vectors product for batch 1..3 (gemv.ts).
+export { gemvTask } from "./gemv";
