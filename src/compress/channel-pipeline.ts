@@ -3,7 +3,7 @@
  * retrain the slimmer model, and report per layer the channels, parameters and multiply-accumulates before and
  * after, with test accuracy before pruning, right after it and after retraining.
  */
-import type { TrainTestSplit } from "../data/index.js";
+import type { AugmentOptions, TrainTestSplit } from "../data/index.js";
 import { ArgumentError } from "../errors/index.js";
 import type { Sequential } from "../nn/index.js";
 import type { Rng } from "../tensor/index.js";
@@ -38,6 +38,7 @@ export interface ChannelPruneOptions {
   batchSize: number;
   lr: number;
   rng: Rng;
+  augment?: AugmentOptions;
   log?: (line: string) => void;
 }
 
@@ -57,7 +58,7 @@ export function channelPruneModel(model: Sequential, data: TrainTestSplit, opts:
   const pruned = testAccuracy(slim, data);
   log(`channel pruning: test accuracy ${pct(original)} -> ${pct(pruned)} before retraining`);
   retrain(slim, new MaskedSgd(slim.namedParameters(), new Map()), data, {
-    epochs: opts.epochs, batchSize: opts.batchSize, lr: opts.lr, rng: opts.rng,
+    epochs: opts.epochs, batchSize: opts.batchSize, lr: opts.lr, rng: opts.rng, augment: opts.augment,
     onEpoch: (e, acc) => log(`channel pruning: retrain epoch ${e}/${opts.epochs}, test accuracy ${pct(acc)}`),
   });
   const retrained = testAccuracy(slim, data);

@@ -5,7 +5,7 @@
  * huffman is off). Accuracy is measured after each stage, the last one on the model decoded from the bytes
  * written, which must equal the encoded model exactly.
  */
-import { takeFirst, type TrainTestSplit } from "../data/index.js";
+import { takeFirst, type AugmentOptions, type TrainTestSplit } from "../data/index.js";
 import type { Module } from "../nn/index.js";
 import { Rng } from "../tensor/index.js";
 import { CentroidSgd } from "./centroid-sgd.js";
@@ -33,6 +33,8 @@ export interface CompressOptions {
   init: KmeansInit;
   huffman: boolean;
   retrainEpochs: number;
+  /** Augmentation while retraining and fine-tuning centroids (none when absent). */
+  augment?: AugmentOptions;
   clusterEpochs: number;
   batchSize: number;
   lr: number;
@@ -80,7 +82,7 @@ export function compressModel(model: Module, data: TrainTestSplit, opts: Compres
 
   const retrainWith = (masks: ReadonlyMap<string, Mask>, round: number): void => {
     retrain(model, new MaskedSgd(model.namedParameters(), masks), data, {
-      epochs: opts.retrainEpochs, batchSize: opts.batchSize, lr: opts.lr, rng,
+      epochs: opts.retrainEpochs, batchSize: opts.batchSize, lr: opts.lr, rng, augment: opts.augment,
       onEpoch: (e, acc) => log(`prune round ${round}: retrain epoch ${e}/${opts.retrainEpochs}, test accuracy ${pct(acc)}`),
     });
   };
@@ -119,7 +121,7 @@ export function compressModel(model: Module, data: TrainTestSplit, opts: Compres
   if (clustered.size > 0) {
     // unclustered weights keep their pruning masks through fine-tuning
     retrain(model, new CentroidSgd(model.namedParameters(), clustered, 0.9, masks), data, {
-      epochs: opts.clusterEpochs, batchSize: opts.batchSize, lr: opts.clusterLr, rng,
+      epochs: opts.clusterEpochs, batchSize: opts.batchSize, lr: opts.clusterLr, rng, augment: opts.augment,
       onEpoch: (e, acc) => log(`centroid fine-tuning epoch ${e}/${opts.clusterEpochs}: test accuracy ${pct(acc)}`),
     });
   }

@@ -2,7 +2,7 @@
  * Retraining a compressed model with train's loop: the caller's optimizer (masked SGD after pruning, centroid
  * SGD after clustering) keeps the compression invariant; evaluation uses the loop's test metrics.
  */
-import type { TrainTestSplit } from "../data/index.js";
+import type { AugmentOptions, TrainTestSplit } from "../data/index.js";
 import type { Module } from "../nn/index.js";
 import type { Rng } from "../tensor/index.js";
 import { evaluate, trainableModule, trainModel, type TrainOptimizer } from "../train/index.js";
@@ -12,6 +12,8 @@ export interface RetrainOptions {
   batchSize: number;
   lr: number;
   rng: Rng;
+  /** Training-time augmentation, as the float model was trained (none when absent). */
+  augment?: AugmentOptions;
   /** Called after each epoch with the test accuracy. */
   onEpoch?: (epoch: number, testAccuracy: number) => void;
 }
@@ -23,6 +25,7 @@ export function retrain(model: Module, optimizer: TrainOptimizer, data: TrainTes
     batchSize: opts.batchSize,
     schedule: (step, total) => 0.5 * opts.lr * (1 + Math.cos((Math.PI * step) / total)), // cosine decay to 0
     rng: opts.rng,
+    augment: opts.augment,
     settings: {},
     onEpoch: (s) => opts.onEpoch?.(s.epoch, s.testAccuracy),
   });
