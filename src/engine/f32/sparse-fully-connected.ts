@@ -7,6 +7,7 @@ import {
   csrMatmulRef, getKernelBackend, prepareCsrWasm, prepareSparse24Wasm, sparse24MatmulRef, toCsr, toSparse24,
 } from "../../kernels/index.js";
 import type { FullyConnectedF32Params } from "./fully-connected.js";
+import { residentCopy } from "./resident-weights.js";
 
 export type SparseFormat = "csr" | "2:4";
 
@@ -21,35 +22,11 @@ export interface SparseFullyConnectedF32 {
   makeProduct: () => Product;
 }
 
-/**
- * WASM copies of sparse matrices, by content. The f32 runtime keeps a prepared matrix for the whole process
- * (it cannot free persistent memory), so a process that prepares the same pruned model many times (calibration,
- * a mixed-precision search, a benchmark) must not copy it again each time: equal weights share one copy.
- */
-const wasmCopies = new Map<string, { weights: Float32Array; product: Product }[]>();
-
-function contentKey(w: Float32Array, rows: number, cols: number, format: SparseFormat): string {
-  let h = 0x811c9dc5;
-  const bits = new Uint32Array(w.buffer, w.byteOffset, w.length);
-  for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ bits[i]!, 0x01000193);
-  return `${format} ${rows}x${cols} ${h >>> 0}`;
-}
-
-function sameValues(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
-}
-
 function wasmProduct(weights: Float32Array, rows: number, cols: number, format: SparseFormat): Product | null {
-  const key = contentKey(weights, rows, cols, format);
-  const same = wasmCopies.get(key)?.find((c) => sameValues(c.weights, weights));
-  if (same) return same.product;
-  const prepared = format === "2:4" ? prepareSparse24Wasm(toSparse24(weights, rows, cols)) : prepareCsrWasm(toCsr(weights, rows, cols));
-  if (prepared === null) return null;
-  const product: Product = (b, n) => prepared.matmul(b, n);
-  wasmCopies.set(key, [...(wasmCopies.get(key) ?? []), { weights: weights.slice(), product }]);
-  return product;
+  return residentCopy(`${format} ${rows}x${cols}`, weights, () => {
+    const prepared = format === "2:4" ? prepareSparse24Wasm(toSparse24(weights, rows, cols)) : prepareCsrWasm(toCsr(weights, rows, cols));
+    return prepared && ((b: Float32Array, n: number) => prepared.matmul(b, n));
+  });
 }
 
 function refProduct(weights: Float32Array, rows: number, cols: number, format: SparseFormat): Product {

@@ -32,7 +32,7 @@ registerKernel("FULLY_CONNECTED", "f32", {
   prepare: (ctx) => {
     const s = spec(ctx, "f32");
     const range = activationRangeFloat(s.activation);
-    return { ...prepareFullyConnectedGeometry("FULLY_CONNECTED", s), actMin: range.min, actMax: range.max };
+    return { ...prepareFullyConnectedGeometry("FULLY_CONNECTED", s), actMin: range.min, actMax: range.max, resident: undefined };
   },
   eval: (p, io) => evalFullyConnectedF32(p, io.inputs[0] as Float32Array, io.inputs[1] as Float32Array, (io.inputs[2] ?? null) as Float32Array | null, io.outputs[0] as Float32Array),
 });

@@ -64,11 +64,14 @@ export function gemvTask(args: usize, start: i32, end: i32, thread: i32): void {
   const n = ld(args, 7);
   const k = ld(args, 8);
   const r1 = min(end * 4, m);
-  for (let j = 0; j < n; j++) {
-    const xj = f32At(x, j * ldx);
-    const yj = f32At(y, j * ldy);
-    let i = start * 4;
-    for (; i + 4 <= r1; i += 4) dot4(f32At(w, i * ldw), ldw, xj, k, f32At(yj, i));
-    for (; i < r1; i++) store<f32>(f32At(yj, i), dot1(f32At(w, i * ldw), xj, k));
+  // rows outer, X rows inner: a 4-row W block is read from memory once and from L1 for the other X rows
+  let i = start * 4;
+  for (; i + 4 <= r1; i += 4) {
+    const wi = f32At(w, i * ldw);
+    for (let j = 0; j < n; j++) dot4(wi, ldw, f32At(x, j * ldx), k, f32At(y, j * ldy + i));
+  }
+  for (; i < r1; i++) {
+    const wi = f32At(w, i * ldw);
+    for (let j = 0; j < n; j++) store<f32>(f32At(y, j * ldy + i), dot1(wi, f32At(x, j * ldx), k));
   }
 }
