@@ -4,7 +4,8 @@ import {
   channelPruneModel, checkClusterBits, checkPruneRate, compressModel, encodeModule, formatChannelTable, formatCompressTable, KMEANS_INITS,
   parseLayerSpec, parseNmSpec, PRUNE_SCHEDULES, pruneChannels, type ChannelPruneReport, type PruneScheduleKind, type CompressOptions, type KmeansInit,
 } from "../../compress/index.js";
-import { loadFashionMnist } from "../../data/index.js";
+import { FASHION_MNIST_MEAN, FASHION_MNIST_STD, loadFashionMnist, type AugmentOptions } from "../../data/index.js";
+import { parseAugmentSpec } from "../../train/index.js";
 import { ArgumentError, UnsupportedError } from "../../errors/index.js";
 import { entryToTensor, readSafetensors, writeFileAtomic } from "../../io/index.js";
 import { createModel } from "../../models/index.js";
@@ -25,6 +26,7 @@ interface CompressCliOptions {
   init: KmeansInit;
   huffman: boolean;
   retrainEpochs: number;
+  augment: string;
   clusterEpochs: number;
   batchSize: number;
   lr: number;
@@ -48,6 +50,7 @@ export function registerCompress(program: Command, io: CliIo): void {
     .option("--init <kind>", `k-means initialisation (${KMEANS_INITS.join(", ")})`, parseChoice("--init", KMEANS_INITS), "linear")
     .option("--huffman", "Huffman-code cluster indices and index gaps (else fixed-width codes)", false)
     .option("--retrain-epochs <n>", "retraining epochs after each pruning round", parseNonNegativeInt("--retrain-epochs"), 2)
+    .option("--augment <spec>", 'augmentation while retraining: "none", "flip", "shift<N>" or e.g. "flip+shift2"', "none")
     .option("--cluster-epochs <n>", "centroid fine-tuning epochs", parseNonNegativeInt("--cluster-epochs"), 1)
     .option("--batch-size <b>", "mini-batch size", parsePositiveInt("--batch-size"), 64)
     .option("--lr <rate>", "peak learning rate of retraining (cosine decay)", parsePositiveNumber("--lr"), 0.01)
@@ -79,6 +82,8 @@ async function runCompress(weights: string, opts: CompressCliOptions, io: CliIo)
   const prune = opts.prune === undefined ? undefined : parsePrune(opts.prune);
   const channelRates = opts.channelPrune === undefined ? undefined : parseLayerSpec(opts.channelPrune, "--channel-prune", channelRate);
   const clusterBits = parseLayerSpec(opts.clusterBits, "--cluster-bits", bits);
+  // images are standardised, so an uncovered pixel after a shift is the background's standardised value
+  const augment: AugmentOptions = { ...parseAugmentSpec(opts.augment), fill: -FASHION_MNIST_MEAN / FASHION_MNIST_STD };
   const data = loadFashionMnist({ subset: opts.data === "fashion-mnist-subset", normalize: true });
   const log = (line: string): void => io.stderr(`${line}\n`);
   const zoo = () => createModel(opts.model, new Rng(opts.seed), { inputShape: data.train.imageShape, numClasses: data.train.numClasses });
@@ -90,10 +95,11 @@ async function runCompress(weights: string, opts: CompressCliOptions, io: CliIo)
   for (const [name, entry] of contents.tensors) if (!name.startsWith("optim/")) state.set(name, entryToTensor(entry, name, weights));
   model.loadStateDict(state);
   const metadata: Record<string, string> = { model: opts.model, prune: opts.prune ?? "", prune_schedule: opts.pruneSchedule, cluster_bits: opts.clusterBits, huffman: String(opts.huffman), seed: String(opts.seed) };
+  if (opts.augment !== "none") metadata.augment = opts.augment;
   let channelPrune: ChannelPruneReport | null = null;
   if (channelRates !== undefined) {
     const slim = channelPruneModel(sequential(model, opts.model), data, {
-      rates: channelRates, epochs: opts.retrainEpochs, batchSize: opts.batchSize, lr: opts.lr, rng: new Rng(opts.seed), log,
+      rates: channelRates, epochs: opts.retrainEpochs, batchSize: opts.batchSize, lr: opts.lr, rng: new Rng(opts.seed), augment, log,
     });
     model = slim.model;
     channelPrune = slim.report;
@@ -109,7 +115,7 @@ async function runCompress(weights: string, opts: CompressCliOptions, io: CliIo)
   }
   const report = compressModel(model, data, {
     prune, pruneSteps: opts.pruneSteps, pruneSchedule: opts.pruneSchedule, clusterBits, init: opts.init, huffman: opts.huffman,
-    retrainEpochs: opts.retrainEpochs, clusterEpochs: opts.clusterEpochs, batchSize: opts.batchSize, lr: opts.lr,
+    retrainEpochs: opts.retrainEpochs, augment, clusterEpochs: opts.clusterEpochs, batchSize: opts.batchSize, lr: opts.lr,
     clusterLr: opts.clusterLr, seed: opts.seed, rebuild: build, metadata, log,
   });
   writeFileAtomic(opts.out, report.bytes);
