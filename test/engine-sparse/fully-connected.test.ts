@@ -89,13 +89,13 @@ describe("float32 FULLY_CONNECTED on pruned weights", () => {
 
   for (const shape of SHAPES) {
     for (const pattern of PATTERNS) {
-      const formats = pattern === "2:4" ? [{ f32MaxDensity: 1, name: "CSR" }, { f32MaxDensity: 0, name: "2:4" }] : [{ f32MaxDensity: 1, name: "CSR" }];
-      for (const { f32MaxDensity, name } of formats) {
+      const formats = pattern === "2:4" ? [{ f32MaxDensity: 1, name: "CSR" }, { f32MaxDensity: 0, f32TwoFour: true, name: "2:4" }] : [{ f32MaxDensity: 1, name: "CSR" }];
+      for (const { name, ...policy } of formats) {
         it(`${pattern} pruned, batch ${shape.batch}, [${shape.outDepth}, ${shape.inDepth}], ${name} kernel: within 1e-6 of dense`, () => {
           const { graph, input } = prunedFcF32({ ...shape, pattern });
           useSparseKernels(false);
           const want = prepareModel(graph).invoke([input]).outputs[0] as Float32Array;
-          useSparseKernels(true, { f32MaxDensity });
+          useSparseKernels(true, policy);
           expect(routedSparse(graph, "f32")).toBe(true);
           const got = prepareModel(graph).invoke([input]).outputs[0] as Float32Array;
           expectClose(graph, input, got, want);

@@ -9,6 +9,7 @@
  * `useSparseKernels(false)` (or DIETML_SPARSE_KERNELS=off; DIETML_INT8_KERNELS=reference turns off the int8 part)
  * restores the dense kernels: how the tests and `npm run bench -- sparse` compare the two.
  */
+import { GEMV_MAX_N } from "../../kernels/index.js";
 import type { FullyConnectedInt8Params } from "../../kernels/int8/fully-connected.js";
 import {
   checkSparseFullyConnected, evalFullyConnectedInt8Csr, evalFullyConnectedInt8CsrWasm, evalFullyConnectedInt8TwoFourWasm,
@@ -28,12 +29,14 @@ import { isTwoFour, weightDensity } from "./sparse-weights.js";
  *   kernel gathers per row): ~0.07. A 1x1 conv has one row per pixel, so it uses the batched figure.
  *   2:4 weights at batch 1: the 2:4 kernel 6.8 us vs dense 8.1 (the CSR kernel takes 28); at batch 4 and 16 it
  *   is slower than dense (25.6 vs 19.0, 100 vs 74 us), so it runs at batch 1 only.
- * - f32: the CSR kernel wins at every density measured, 1.0 included (69 vs 144 us at batch 1), because the
- *   dense f32 FULLY_CONNECTED is slow at batch 1 (matmul copies the whole weight matrix into WASM memory and
- *   packs it on every call; bench/sparse.ts's unpruned row shows it). Routing
- *   dense layers through CSR would hide that rather than fix it, so only pruned layers (at most 70% kept) go.
+ * - f32 (dense weights resident in WASM memory, kernels/wasm/dense.ts; one thread): batch 1, CSR vs dense GEMV
+ *   8.9 vs 13.5 us at density 0.10, 11.9 vs 12.3 at 0.15, 15.6 vs 12.2 at 0.20: break-even ~0.15. The dense GEMV
+ *   costs ~11 us per row and the CSR kernel shares each weight across rows, so from batch 2 CSR wins further
+ *   (batch 4: 37 vs 46 us at 0.3, 64 vs 47 at 0.5); 0.15 holds to GEMV_MAX_N rows. Above that the dense path is
+ *   the tiled GEMM (batch 16: CSR 185 vs 359 us at 0.5, 195 vs 317 at 0.7, 323 vs 284 at 1.0): pruned layers
+ *   up to 0.7 kept go to CSR, as does a 1x1 conv (one row per pixel).
  *   2:4 weights go to CSR too: at batch 1 the CSR kernel beats the 2:4 one (36 vs 63 us), at batch 16 they tie;
- *   the 2:4 kernel runs when f32MaxDensity is set below 0.5.
+ *   the 2:4 kernel runs only when f32TwoFour is set (it is slower than the dense GEMV: 63 vs ~12 us at batch 1).
  */
 export interface SparsePolicy {
   int8MaxDensity: number;
@@ -41,10 +44,17 @@ export interface SparsePolicy {
   int8MaxDensityBatched: number;
   /** 2:4 int8 weights denser than int8MaxDensity run on the 2:4 kernel (batch 1 only). */
   int8TwoFour: boolean;
+  /** float32, up to GEMV_MAX_N rows per invoke (where the dense layer runs on the GEMV kernel). */
   f32MaxDensity: number;
+  /** float32, more rows (the dense layer runs on the tiled GEMM). */
+  f32MaxDensityBatched: number;
+  /** 2:4 float32 weights denser than the f32 limit run on the 2:4 kernel (off: slower than dense). */
+  f32TwoFour: boolean;
 }
 
-export const DEFAULT_SPARSE_POLICY: Readonly<SparsePolicy> = { int8MaxDensity: 0.12, int8MaxDensityBatched: 0.07, int8TwoFour: true, f32MaxDensity: 0.7 };
+export const DEFAULT_SPARSE_POLICY: Readonly<SparsePolicy> = {
+  int8MaxDensity: 0.12, int8MaxDensityBatched: 0.07, int8TwoFour: true, f32MaxDensity: 0.15, f32MaxDensityBatched: 0.7, f32TwoFour: false,
+};
 
 type Routed<S> = { sparse: false; dense: unknown } | { sparse: true; params: S };
 
@@ -109,7 +119,8 @@ function f32Kernel(dense: OpKernel, view: AsFullyConnected, policy: SparsePolicy
       const geometry = viewOrNull(() => view.f32(ctx));
       if (geometry === null) return { sparse: false, dense: d };
       const w = ctx.constantFloat32(ctx.input(1));
-      const format = weightDensity(w) <= policy.f32MaxDensity ? "csr" : isTwoFour(w, geometry.accumDepth) ? "2:4" : null;
+      const maxDensity = geometry.batches > GEMV_MAX_N ? policy.f32MaxDensityBatched : policy.f32MaxDensity;
+      const format = weightDensity(w) <= maxDensity ? "csr" : policy.f32TwoFour && isTwoFour(w, geometry.accumDepth) ? "2:4" : null;
       return format === null ? { sparse: false, dense: d } : { sparse: true, params: prepareSparseFullyConnectedF32(geometry, w, format) };
     },
     eval(r, io: OpIo) {
