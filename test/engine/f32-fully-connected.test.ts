@@ -42,7 +42,7 @@ afterAll(() => setKernelBackend("wasm"));
 
 describe("float32 FULLY_CONNECTED with resident weights equals the reference kernels", () => {
   const shapes: [number, number, number, FusedActivation][] = [
-    [1, 784, 300, "RELU"], [2, 37, 129, "NONE"], [3, 1001, 5, "NONE"], [5, 64, 65, "RELU6"], [7, 130, 33, "NONE"],
+    [1, 784, 300, "RELU"], [2, 37, 129, "NONE"], [3, 1001, 5, "NONE"], [5, 64, 65, "RELU6"], [7, 130, 33, "NONE"], [17, 96, 50, "RELU"],
   ];
   for (const [batch, inDepth, outDepth, act] of shapes) {
     it(`batch ${batch}, [${outDepth}, ${inDepth}], ${act}`, () => {

@@ -30,11 +30,11 @@ import { isTwoFour, weightDensity } from "./sparse-weights.js";
  *   2:4 weights at batch 1: the 2:4 kernel 6.8 us vs dense 8.1 (the CSR kernel takes 28); at batch 4 and 16 it
  *   is slower than dense (25.6 vs 19.0, 100 vs 74 us), so it runs at batch 1 only.
  * - f32 (dense weights resident in WASM memory, kernels/wasm/dense.ts; one thread): batch 1, CSR vs dense GEMV
- *   8.9 vs 13.5 us at density 0.10, 11.9 vs 12.3 at 0.15, 15.6 vs 12.2 at 0.20: break-even ~0.15. The dense GEMV
- *   costs ~11 us per row and the CSR kernel shares each weight across rows, so from batch 2 CSR wins further
- *   (batch 4: 37 vs 46 us at 0.3, 64 vs 47 at 0.5); 0.15 holds to GEMV_MAX_N rows. Above that the dense path is
- *   the tiled GEMM (batch 16: CSR 185 vs 359 us at 0.5, 195 vs 317 at 0.7, 323 vs 284 at 1.0): pruned layers
- *   up to 0.7 kept go to CSR, as does a 1x1 conv (one row per pixel).
+ *   8.9 vs 13.5 us at density 0.10, 11.9 vs 12.3 at 0.15, 15.6 vs 12.2 at 0.20: break-even ~0.15. The CSR kernel
+ *   shares each weight across rows, so with more rows it wins further (batch 4: 37 vs 33 us at 0.3; batch 16: 65
+ *   vs 129 at 0.3, 185 vs 129 at 0.5); 0.15 is kept up to GEMV_MAX_N rows (conservative from batch 4). Above
+ *   that the dense path is the tiled GEMM (batch 16 measured on it: CSR 185 vs 359 us at 0.5, 195 vs 317 at 0.7,
+ *   323 vs 284 at 1.0): pruned layers up to 0.7 kept go to CSR, as do most 1x1 convs (one row per pixel).
  *   2:4 weights go to CSR too: at batch 1 the CSR kernel beats the 2:4 one (36 vs 63 us), at batch 16 they tie;
  *   the 2:4 kernel runs only when f32TwoFour is set (it is slower than the dense GEMV: 63 vs ~12 us at batch 1).
  */

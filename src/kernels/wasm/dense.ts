@@ -10,10 +10,12 @@ import { gemmInMemory, gemmModule } from "./gemm.js";
 import { poolThreads, runTask } from "./pool.js";
 
 /**
- * Largest batch the GEMV kernel takes. It costs ~11 us per X row on a 300x784 W (one thread); the tiled GEMM
- * also packs W on every call: 86 vs 45 us at n = 4, 99 vs 68 at n = 6, 89 vs 103 at n = 8 (measured alike).
+ * Largest batch the GEMV kernel takes. It reads each 4-row W block once per pair of X rows; the tiled GEMM with
+ * W as A re-packs W on every call. 300x784 W, one thread, GEMV vs GEMM (us): 66 vs 88 at n = 8, 98 vs 191 at
+ * 12, 129 vs 202 at 16; still 240 vs 297 at 24 and 684 vs 803 at 64 on a loaded machine, but there the GEMM's
+ * register reuse should win once W is pre-packed, so the GEMV stops at 16.
  */
-export const GEMV_MAX_N = 6;
+export const GEMV_MAX_N = 16;
 /** Below this many multiply-adds one thread beats waking another. */
 const PARALLEL_MIN_MACS = 1 << 19;
 
