@@ -11,9 +11,10 @@ import { poolThreads, runTask } from "./pool.js";
 
 /**
  * Largest batch the GEMV kernel takes. It reads each 4-row W block once per pair of X rows; the tiled GEMM with
- * W as A re-packs W on every call. 300x784 W, one thread, GEMV vs GEMM (us): 66 vs 88 at n = 8, 98 vs 191 at
- * 12, 129 vs 202 at 16; still 240 vs 297 at 24 and 684 vs 803 at 64 on a loaded machine, but there the GEMM's
- * register reuse should win once W is pre-packed, so the GEMV stops at 16.
+ * W as A re-packs W on every call. 300x784 W, one thread, best of 40 (us), GEMV vs GEMM: 63 vs 82 at n = 8,
+ * 126 vs 148 at 16, 252 vs 276 at 32, 518 vs 548 at 64 (with W pre-packed once the GEMM still took 532 at 64:
+ * without FMA both are bound by the same mul+add count). The GEMV's X re-reads grow with n and k, so the
+ * GEMM keeps the large batches; 16 is also where the sparse routing switches policy.
  */
 export const GEMV_MAX_N = 16;
 /** Below this many multiply-adds one thread beats waking another. */
