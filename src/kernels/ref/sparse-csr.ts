@@ -16,11 +16,18 @@ export interface CsrMatrix {
 
 /** CSR of the non-zero entries of a dense row-major [rows, cols] matrix. */
 export function toCsr(dense: Float32Array, rows: number, cols: number): CsrMatrix {
+  return toCsrWith(dense, rows, cols, (n) => new Float32Array(n));
+}
+
+/** The CSR walk for any element type (f32 here, int8 for the int8 sparse kernels): values land in `alloc(nnz)`. */
+export function toCsrWith<V extends Float32Array | Int8Array>(
+  dense: V, rows: number, cols: number, alloc: (nnz: number) => V,
+): { rows: number; cols: number; rowStart: Int32Array; colIndex: Int32Array; values: V } {
   let nnz = 0;
-  for (let i = 0; i < dense.length; i++) if (dense[i] !== 0) nnz++;
+  for (let i = 0; i < rows * cols; i++) if (dense[i] !== 0) nnz++;
   const rowStart = new Int32Array(rows + 1);
   const colIndex = new Int32Array(nnz);
-  const values = new Float32Array(nnz);
+  const values = alloc(nnz);
   let at = 0;
   for (let i = 0; i < rows; i++) {
     rowStart[i] = at;
