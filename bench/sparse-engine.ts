@@ -17,6 +17,7 @@ import { lenet300 } from "../src/models/lenet.js";
 import { quantizePtq } from "../src/quantize/index.js";
 import { poolThreads, setPoolThreads } from "../src/kernels/index.js";
 import { Rng } from "../src/tensor/index.js";
+import { medianCallMs } from "./median-time.js";
 
 export interface SparseEngineRow {
   dtype: "f32" | "i8";
@@ -62,19 +63,8 @@ function routedCount(graph: Graph, dtype: string): string {
   return `${routed.length}/${ops.length}`;
 }
 
-function timeUs(fn: () => void, warmMs: number, measureMs: number): number {
-  const start = performance.now();
-  while (performance.now() - start < warmMs) fn();
-  const samples: number[] = [];
-  const t0 = performance.now();
-  while (performance.now() - t0 < measureMs || samples.length < 5) {
-    const s = performance.now();
-    for (let i = 0; i < 20; i++) fn();
-    samples.push(((performance.now() - s) / 20) * 1000);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1]!;
-}
+/** Engine invokes take microseconds: 20 per sample. */
+const timeUs = (fn: () => void, warmMs: number, measureMs: number): number => medianCallMs(fn, warmMs, measureMs, 20) * 1000;
 
 function check(got: ArrayLike<number>, want: ArrayLike<number>, exact: boolean, what: string): void {
   for (let i = 0; i < want.length; i++) {

@@ -17,6 +17,7 @@ import { matmulRef } from "../src/kernels/ref/gemm.js";
 import { Rng } from "../src/tensor/index.js";
 import { isEntryPoint } from "../src/cli/entry-point.js";
 import { benchSparseEngine } from "./sparse-engine.js";
+import { medianCallMs } from "./median-time.js";
 
 export interface SparseBenchRow {
   shape: string;
@@ -35,19 +36,6 @@ export interface SparseBenchOptions {
   log?: (line: string) => void;
 }
 
-function timeMs(fn: () => void, warmMs: number, measureMs: number): number {
-  const start = performance.now();
-  while (performance.now() - start < warmMs) fn();
-  const samples: number[] = [];
-  const t0 = performance.now();
-  while (performance.now() - t0 < measureMs || samples.length < 5) {
-    const s = performance.now();
-    fn();
-    samples.push(performance.now() - s);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1]!;
-}
 
 function check(got: Float32Array, want: Float32Array, what: string): void {
   for (let i = 0; i < want.length; i++) {
@@ -94,12 +82,12 @@ export async function benchSparse(opts: SparseBenchOptions = {}): Promise<Sparse
           }
         }
         check(sparse(), want, `${pattern} kernel`);
-        const sparseMs = timeMs(sparse, warmMs, measureMs);
-        const denseWasmMs = timeMs(() => matmul(a, b, m, k, n), warmMs, measureMs);
-        const denseTsMs = timeMs(() => matmulRef(a, b, m, k, n), warmMs, measureMs);
+        const sparseMs = medianCallMs(sparse, warmMs, measureMs);
+        const denseWasmMs = medianCallMs(() => matmul(a, b, m, k, n), warmMs, measureMs);
+        const denseTsMs = medianCallMs(() => matmulRef(a, b, m, k, n), warmMs, measureMs);
         rows.push({ shape: `${m}x${k} * ${k}x${n}`, pattern: pattern === "2:4" ? "2:4 (packed)" : `${pattern} CSR`, sparseMs, denseWasmMs, denseTsMs, vsWasm: denseWasmMs / sparseMs, vsTs: denseTsMs / sparseMs });
         for (const w of wasmRows.splice(0)) {
-          const ms = timeMs(w.run, warmMs, measureMs);
+          const ms = medianCallMs(w.run, warmMs, measureMs);
           rows.push({ shape: w.shape, pattern: w.pattern, sparseMs: ms, denseWasmMs, denseTsMs, vsWasm: denseWasmMs / ms, vsTs: denseTsMs / ms });
         }
       }
