@@ -1,8 +1,7 @@
 /** Our int8 engine vs TFLite's interpreter on a quantized graph, layer by layer (XNNPACK may differ by 1 LSB) and end to end. */
 import { prepareModel } from "../../src/engine/index.js";
-import { writeTflite, type Graph } from "../../src/graph/index.js";
-import { exposeIntermediates } from "../../src/peers/expose-intermediates.js";
-import { TfliteInterpreter } from "../../src/peers/tflite-interpreter.js";
+import type { Graph } from "../../src/graph/index.js";
+import { InterpreterReference } from "../../src/peers/interpreter-reference.js";
 import { quantizeTensor } from "../../src/quantize/index.js";
 
 export interface LsbReport {
@@ -18,17 +17,14 @@ export interface LsbReport {
 
 /** Our engine vs TFLite's interpreter on the same int8 inputs, layer by layer and end to end. */
 export async function compareWithTflite(graph: Graph, inputs: readonly Float32Array[]): Promise<LsbReport> {
-  const exposed = exposeIntermediates(graph);
-  const interp = await TfliteInterpreter.create(writeTflite(exposed.graph));
+  const interp = await InterpreterReference.create(graph);
   const ours = prepareModel(graph);
   const inputIndex = graph.inputs[0]!;
   const q = graph.tensors[inputIndex]!.quant!;
   const r: LsbReport = { maxLsb: 0, differing: 0, total: 0, endToEndMaxLsb: 0, endToEndDiffering: 0, endToEndTotal: 0 };
   for (const x of inputs) {
     const xi = quantizeTensor(x, q);
-    const ref = interp.run([xi]);
-    const refOf = new Map<number, ArrayLike<number>>(exposed.exposedTensors.map((t, k) => [t, ref[k]!]));
-    refOf.set(inputIndex, xi);
+    const refOf = interp.run([xi]);
     for (const op of graph.ops) {
       const feeds = op.inputs.filter((t) => t >= 0 && !graph.tensors[t]!.data).map((t) => refOf.get(t)!);
       const [got] = ours.runOp(op.index, feeds);
